@@ -1,0 +1,88 @@
+namespace RoutingCore.Parsing;
+
+/// <summary>
+/// Everything the scanner extracts from one request body: the first stage of the one-way data flow
+/// (bytes → facts → requirements → candidates → scores → decision). Reused across requests; <see cref="Reset"/>
+/// clears it without freeing its buffers, so steady-state scanning allocates nothing.
+/// </summary>
+internal sealed class RequestFacts
+{
+    public const int MaxModelIdBytes = 256;
+
+    public readonly byte[] ModelBuffer = new byte[MaxModelIdBytes];
+    public int ModelLength;
+    public bool HasModel;
+    public bool ModelTooLong;
+    public ReadOnlySpan<byte> Model => ModelBuffer.AsSpan(0, ModelLength);
+
+    public RequestEndpoint Endpoint;
+    public bool HasMessages;
+    public bool HasPrompt;
+    public bool AnthropicHints;
+
+    public int MessageCount;
+    public long TextTokens;
+    public int OtherParts;
+
+    public long MaxTokens = -1;
+    public int N = -1;
+    public bool Stream;
+    public bool HasTools;
+    public bool JsonSchema;
+    public bool Reasoning;
+
+    public bool ImageOutputRequested;
+    public int NumImages = -1;
+    public int OutputWidth;
+    public int OutputHeight;
+    public bool OutputSizeAuto;
+    public ImageQuality OutputQuality;
+
+    public ImageFact[] Images = new ImageFact[8];
+    public int ImageCount;
+    public bool AnyImageBeforeText;
+
+    public RouteErrorCode Error;
+    public JsonParam ErrorParam;
+    public string? ErrorDetail;
+
+    public ReadOnlySpan<ImageFact> ImageSpan => Images.AsSpan(0, ImageCount);
+
+    public void Reset()
+    {
+        ModelLength = 0; HasModel = false; ModelTooLong = false;
+        Endpoint = RequestEndpoint.Auto; HasMessages = false; HasPrompt = false; AnthropicHints = false;
+        MessageCount = 0; TextTokens = 0; OtherParts = 0;
+        MaxTokens = -1; N = -1; Stream = false; HasTools = false; JsonSchema = false; Reasoning = false;
+        ImageOutputRequested = false; NumImages = -1; OutputWidth = 0; OutputHeight = 0; OutputSizeAuto = false;
+        OutputQuality = ImageQuality.Unspecified;
+        ImageCount = 0; AnyImageBeforeText = false;
+        Error = RouteErrorCode.None; ErrorParam = default; ErrorDetail = null;
+    }
+
+    public ref ImageFact AddImage()
+    {
+        if (ImageCount == Images.Length) Array.Resize(ref Images, Images.Length * 2);
+        ref var fact = ref Images[ImageCount++];
+        fact = default;
+        return ref fact;
+    }
+
+    /// <summary>Records the first error; later ones are ignored so the report names the first problem in the body.</summary>
+    public bool Fail(RouteErrorCode code, JsonParam param, string? detail = null)
+    {
+        if (Error == RouteErrorCode.None)
+        {
+            Error = code; ErrorParam = param; ErrorDetail = detail;
+        }
+        return false;
+    }
+
+    /// <summary>Number of generated images requested: <c>n</c> on the images endpoint, else <c>image_config.num_images</c>, default 1.</summary>
+    public int OutputImageCount => !ImageOutputRequested ? 0
+        : Endpoint == RequestEndpoint.ImageGenerations ? (N > 0 ? N : NumImages > 0 ? NumImages : 1)
+        : (NumImages > 0 ? NumImages : 1);
+
+    /// <summary>Completions requested (chat <c>n</c>), which multiplies output tokens.</summary>
+    public int Completions => Endpoint == RequestEndpoint.ImageGenerations || N <= 0 ? 1 : N;
+}

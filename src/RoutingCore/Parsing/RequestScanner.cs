@@ -1,0 +1,491 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+using RoutingCore.Images;
+
+namespace RoutingCore.Parsing;
+
+/// <summary>Settings the scanner needs from the catalog snapshot and the host.</summary>
+internal readonly struct ScanSettings(RequestEndpoint endpoint, bool allowHttpImageUrls, ITokenCounter counter)
+{
+    public RequestEndpoint Endpoint { get; } = endpoint;
+    public bool AllowHttpImageUrls { get; } = allowHttpImageUrls;
+    public ITokenCounter Counter { get; } = counter;
+}
+
+/// <summary>
+/// One forward pass of <see cref="Utf8JsonReader"/> over a request body of any of the three endpoint shapes,
+/// reading only what routing and estimation need and validating (not materialising) everything else.
+/// </summary>
+/// <remarks>
+/// <para>Keys are compared with <c>ValueTextEquals</c>, so escaped spellings (<c>"mo\u0064el"</c>) are the same key;
+/// a key the scanner reads that appears twice in one object is <c>duplicate_key</c>.</para>
+/// <para><see cref="Utf8JsonReader"/> does not validate UTF-8 or surrogate pairs inside strings, so every string
+/// token is checked here (<see cref="IsWellFormed"/>), except base64 image payloads, whose alphabet check already
+/// implies ASCII.</para>
+/// <para>Every method returns false after recording the first error in <see cref="RequestFacts"/>; the first
+/// problem in document order is the one reported.</para>
+/// </remarks>
+internal ref partial struct RequestScanner
+{
+    private static readonly JsonReaderOptions s_readerOptions = new()
+    {
+        MaxDepth = 64,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    private Utf8JsonReader _reader;
+    private readonly RequestFacts _facts;
+    private readonly ReadOnlySpan<byte> _body;
+    private readonly ITokenCounter _counter;
+    private readonly bool _allowHttp;
+
+    private RequestScanner(ReadOnlySpan<byte> body, RequestFacts facts, in ScanSettings settings)
+    {
+        _reader = new Utf8JsonReader(body, s_readerOptions);
+        _facts = facts;
+        _body = body;
+        _counter = settings.Counter;
+        _allowHttp = settings.AllowHttpImageUrls;
+    }
+
+    /// <summary>Scans <paramref name="body"/> into <paramref name="facts"/>. Never throws for any input bytes.</summary>
+    public static bool Scan(ReadOnlySpan<byte> body, in ScanSettings settings, RequestFacts facts)
+    {
+        facts.Reset();
+        var scanner = new RequestScanner(body, facts, settings);
+        try
+        {
+            if (!scanner.ScanRoot()) return false;
+        }
+        catch (JsonException)
+        {
+            return facts.Fail(RouteErrorCode.InvalidJson, default, "The body is not well-formed JSON (malformed, truncated, or nested deeper than 64).");
+        }
+        catch (InvalidOperationException)
+        {
+            return facts.Fail(RouteErrorCode.InvalidJson, default, "The body contains a string that is not valid UTF-8 or UTF-16.");
+        }
+        return scanner.Finish(settings.Endpoint);
+    }
+
+    private bool Finish(RequestEndpoint requested)
+    {
+        var f = _facts;
+        f.Endpoint = requested != RequestEndpoint.Auto ? requested
+            : f.HasPrompt && !f.HasMessages ? RequestEndpoint.ImageGenerations
+            : f.AnthropicHints ? RequestEndpoint.Messages
+            : RequestEndpoint.ChatCompletions;
+        if (!f.HasModel) return f.Fail(RouteErrorCode.MissingModel, new JsonParam("model"), "The request has no model.");
+        if (f.Endpoint == RequestEndpoint.ImageGenerations)
+        {
+            if (!f.HasPrompt) return f.Fail(RouteErrorCode.InvalidParameter, new JsonParam("prompt"), "An images request needs a prompt.");
+            f.ImageOutputRequested = true;
+        }
+        else if (!f.HasMessages)
+        {
+            return f.Fail(RouteErrorCode.InvalidParameter, new JsonParam("messages"), "The request has no messages.");
+        }
+        return true;
+    }
+
+    private bool ScanRoot()
+    {
+        _reader.Read();
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            _reader.Skip();
+            while (_reader.Read()) { }
+            return _facts.Fail(RouteErrorCode.InvalidParameter, default, "The request body must be a JSON object.");
+        }
+        uint seen = 0;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!CheckString()) return false;
+            int key = RootKey();
+            if (key >= 0)
+            {
+                if ((seen & (1u << key)) != 0) return _facts.Fail(RouteErrorCode.DuplicateKey, new JsonParam(s_rootKeys[key]), "The key appears twice.");
+                seen |= 1u << key;
+            }
+            _reader.Read();
+            bool ok = key switch
+            {
+                0 => ReadModel(),
+                1 => ReadMessages(),
+                2 => ReadSystem(),
+                3 => ReadPrompt(),
+                4 or 5 => ReadMaxTokens(s_rootKeys[key]),
+                6 or 7 => ReadTools(s_rootKeys[key]),
+                8 => ReadResponseFormat(),
+                9 => ReadBool("stream", out _facts.Stream),
+                10 => ReadN(),
+                11 or 12 => ReadReasoning(false),
+                13 => ReadReasoning(true),
+                14 => ReadModalities(),
+                15 => ReadImageConfig(),
+                16 => ReadOutputSize(new JsonParam("size")),
+                17 => ReadOutputQuality(new JsonParam("quality")),
+                _ => SkipValue(countText: false),
+            };
+            if (!ok) return false;
+        }
+        // The reader throws on trailing content after the root object.
+        while (_reader.Read()) { }
+        return true;
+    }
+
+    private static readonly string[] s_rootKeys =
+    [
+        "model", "messages", "system", "prompt", "max_tokens", "max_completion_tokens", "tools", "functions",
+        "response_format", "stream", "n", "reasoning_effort", "reasoning", "thinking", "modalities", "image_config",
+        "size", "quality",
+    ];
+
+    private readonly int RootKey()
+    {
+        ref readonly var r = ref _reader;
+        if (r.ValueTextEquals("model"u8)) return 0;
+        if (r.ValueTextEquals("messages"u8)) return 1;
+        if (r.ValueTextEquals("system"u8)) return 2;
+        if (r.ValueTextEquals("prompt"u8)) return 3;
+        if (r.ValueTextEquals("max_tokens"u8)) return 4;
+        if (r.ValueTextEquals("max_completion_tokens"u8)) return 5;
+        if (r.ValueTextEquals("tools"u8)) return 6;
+        if (r.ValueTextEquals("functions"u8)) return 7;
+        if (r.ValueTextEquals("response_format"u8)) return 8;
+        if (r.ValueTextEquals("stream"u8)) return 9;
+        if (r.ValueTextEquals("n"u8)) return 10;
+        if (r.ValueTextEquals("reasoning_effort"u8)) return 11;
+        if (r.ValueTextEquals("reasoning"u8)) return 12;
+        if (r.ValueTextEquals("thinking"u8)) return 13;
+        if (r.ValueTextEquals("modalities"u8)) return 14;
+        if (r.ValueTextEquals("image_config"u8)) return 15;
+        if (r.ValueTextEquals("size"u8)) return 16;
+        if (r.ValueTextEquals("quality"u8)) return 17;
+        return -1;
+    }
+
+    // ---- scalar fields -------------------------------------------------------------------------------------
+
+    private bool ReadModel()
+    {
+        var f = _facts;
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("model"), "model must be a string.");
+        if (!CheckString()) return false;
+        f.HasModel = true;
+        var raw = _reader.ValueSpan;
+        if (!_reader.ValueIsEscaped)
+        {
+            if (raw.Length > RequestFacts.MaxModelIdBytes) { f.ModelTooLong = true; return true; }
+            raw.CopyTo(f.ModelBuffer);
+            f.ModelLength = raw.Length;
+            return true;
+        }
+        if (raw.Length > 6 * RequestFacts.MaxModelIdBytes) { f.ModelTooLong = true; return true; }
+        Span<byte> scratch = stackalloc byte[6 * RequestFacts.MaxModelIdBytes];
+        int written = _reader.CopyString(scratch);
+        if (written > RequestFacts.MaxModelIdBytes) { f.ModelTooLong = true; return true; }
+        scratch[..written].CopyTo(f.ModelBuffer);
+        f.ModelLength = written;
+        return true;
+    }
+
+    private bool ReadPrompt()
+    {
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("prompt"), "prompt must be a string.");
+        if (!CheckString()) return false;
+        _facts.HasPrompt = true;
+        _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+        return true;
+    }
+
+    private bool ReadMaxTokens(string name)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (!ReadCount(new JsonParam(name), int.MaxValue, out long value)) return false;
+        // max_completion_tokens is the newer name; when both are given it is the one OpenAI honours.
+        if (name == "max_completion_tokens" || _facts.MaxTokens < 0) _facts.MaxTokens = value;
+        return true;
+    }
+
+    private bool ReadN()
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (!ReadCount(new JsonParam("n"), 128, out long value)) return false;
+        _facts.N = (int)value;
+        return true;
+    }
+
+    /// <summary>A positive integer: never clamped, rounded or wrapped.</summary>
+    private bool ReadCount(JsonParam param, long max, out long value)
+    {
+        value = 0;
+        if (_reader.TokenType != JsonTokenType.Number) return Invalid(param, "must be a positive integer.");
+        if (!_reader.TryGetInt64(out value)) return Invalid(param, "must be a positive integer that fits in 64 bits (no fraction or exponent).");
+        if (value < 1 || value > max) return Invalid(param, "is out of range.");
+        return true;
+    }
+
+    private bool ReadBool(string name, out bool value)
+    {
+        value = false;
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) return Invalid(new JsonParam(name), "must be a boolean.");
+        value = _reader.TokenType == JsonTokenType.True;
+        return true;
+    }
+
+    private bool ReadTools(string name)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.StartArray) return Invalid(new JsonParam(name), "must be an array.");
+        int start = (int)_reader.TokenStartIndex;
+        int depth = _reader.CurrentDepth;
+        bool any = false;
+        while (_reader.Read() && !(_reader.TokenType == JsonTokenType.EndArray && _reader.CurrentDepth == depth))
+        {
+            any = true;
+            if (!SkipValue(countText: false)) return false;
+        }
+        _facts.HasTools |= any;
+        // Tool definitions are sent to the model as text: price their JSON.
+        _facts.TextTokens += _counter.CountTokens(_body[start..(int)_reader.BytesConsumed]);
+        return true;
+    }
+
+    private bool ReadResponseFormat()
+    {
+        var param = new JsonParam("response_format");
+        switch (_reader.TokenType)
+        {
+            case JsonTokenType.Null: return true;
+            case JsonTokenType.String: return CheckString(); // images endpoint: "url" or "b64_json"
+            case JsonTokenType.StartObject: break;
+            default: return Invalid(param, "must be an object.");
+        }
+        bool seenType = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!CheckString()) return false;
+            if (_reader.ValueTextEquals("type"u8))
+            {
+                if (seenType) return _facts.Fail(RouteErrorCode.DuplicateKey, param.WithLeaf("type"), "The key appears twice.");
+                seenType = true;
+                _reader.Read();
+                if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("type"), "must be a string.");
+                _facts.JsonSchema = _reader.ValueTextEquals("json_schema"u8);
+                continue;
+            }
+            _reader.Read();
+            if (!SkipValue(countText: false)) return false;
+        }
+        return true;
+    }
+
+    private bool ReadReasoning(bool thinking)
+    {
+        if (thinking) _facts.AnthropicHints = true;
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        _facts.Reasoning = true;
+        return SkipValue(countText: false);
+    }
+
+    private bool ReadModalities()
+    {
+        var param = new JsonParam("modalities");
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.StartArray) return Invalid(param, "must be an array of strings.");
+        int i = 0;
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("modalities", i), "must be a string.");
+            if (!CheckString()) return false;
+            if (_reader.ValueTextEquals("image"u8)) _facts.ImageOutputRequested = true;
+            i++;
+        }
+        return true;
+    }
+
+    private bool ReadImageConfig()
+    {
+        var param = new JsonParam("image_config");
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(param, "must be an object.");
+        uint seen = 0;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!CheckString()) return false;
+            int key = _reader.ValueTextEquals("num_images"u8) ? 0
+                : _reader.ValueTextEquals("size"u8) ? 1
+                : _reader.ValueTextEquals("image_size"u8) ? 2
+                : _reader.ValueTextEquals("quality"u8) ? 3
+                : _reader.ValueTextEquals("aspect_ratio"u8) ? 4
+                : _reader.ValueTextEquals("resolution"u8) ? 5
+                : _reader.ValueTextEquals("seed"u8) ? 6
+                : _reader.ValueTextEquals("rewrite_prompt"u8) ? 7 : -1;
+            string? name = key switch
+            {
+                0 => "num_images", 1 => "size", 2 => "image_size", 3 => "quality", 4 => "aspect_ratio", 5 => "resolution",
+                6 => "seed", 7 => "rewrite_prompt", _ => null,
+            };
+            if (key >= 0)
+            {
+                if ((seen & (1u << key)) != 0) return _facts.Fail(RouteErrorCode.DuplicateKey, param.WithLeaf(name!), "The key appears twice.");
+                seen |= 1u << key;
+            }
+            _reader.Read();
+            bool ok = key switch
+            {
+                0 => ReadNumImages(param.WithLeaf("num_images")),
+                1 or 2 => ReadOutputSize(param.WithLeaf(name!)),
+                3 => ReadOutputQuality(param.WithLeaf("quality")),
+                4 or 5 => ReadStringOrNull(param.WithLeaf(name!)),
+                6 => _reader.TokenType is JsonTokenType.Number or JsonTokenType.Null || Invalid(param.WithLeaf("seed"), "must be an integer."),
+                7 => ReadBool("image_config.rewrite_prompt", out _),
+                _ => SkipValue(countText: false),
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private bool ReadNumImages(JsonParam param)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (!ReadCount(param, 128, out long value)) return false;
+        _facts.NumImages = (int)value;
+        return true;
+    }
+
+    private bool ReadStringOrNull(JsonParam param)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "must be a string.");
+        return CheckString();
+    }
+
+    private bool ReadOutputSize(JsonParam param)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "must be a string such as \"1024x1024\".");
+        if (!CheckString()) return false;
+        var v = _reader.ValueSpan;
+        if (Ascii.EqualsIgnoreCase(v, "auto"u8)) { _facts.OutputSizeAuto = true; return true; }
+        if (!RequestNames.TryParseSize(v, out int w, out int h)) return Invalid(param, "must be WIDTHxHEIGHT (for example \"1024x1024\") or \"auto\".");
+        if (_facts.OutputWidth == 0) { _facts.OutputWidth = w; _facts.OutputHeight = h; }
+        return true;
+    }
+
+    private bool ReadOutputQuality(JsonParam param)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "must be a string.");
+        if (!CheckString()) return false;
+        if (!RequestNames.TryParseQuality(_reader.ValueSpan, out var q)) return Invalid(param, "must be one of auto, low, medium, high, standard, hd.");
+        _facts.OutputQuality = q;
+        return true;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private readonly bool Invalid(JsonParam param, string message) => _facts.Fail(RouteErrorCode.InvalidParameter, param, message);
+
+    /// <summary>Validates the current string or property-name token (UTF-8 and surrogate escapes).</summary>
+    private readonly bool CheckString()
+    {
+        if (IsWellFormed(_reader.ValueSpan, _reader.ValueIsEscaped)) return true;
+        return _facts.Fail(RouteErrorCode.InvalidJson, default, "A string is not valid UTF-8 or contains a lone surrogate escape.");
+    }
+
+    internal static bool IsWellFormed(ReadOnlySpan<byte> raw, bool escaped)
+    {
+        if (!Utf8.IsValid(raw)) return false;
+        if (!escaped) return true;
+        int i = raw.IndexOf((byte)'\\');
+        while (i >= 0 && i + 1 < raw.Length)
+        {
+            if (raw[i + 1] == (byte)'u')
+            {
+                int cp = Hex4(raw, i + 2);
+                if (cp is >= 0xD800 and <= 0xDBFF)
+                {
+                    if (i + 11 >= raw.Length || raw[i + 6] != (byte)'\\' || raw[i + 7] != (byte)'u') return false;
+                    int low = Hex4(raw, i + 8);
+                    if (low is < 0xDC00 or > 0xDFFF) return false;
+                    i += 12;
+                }
+                else if (cp is >= 0xDC00 and <= 0xDFFF || cp < 0)
+                {
+                    return false;
+                }
+                else
+                {
+                    i += 6;
+                }
+            }
+            else
+            {
+                i += 2;
+            }
+            if (i >= raw.Length) break;
+            int next = raw[i..].IndexOf((byte)'\\');
+            if (next < 0) break;
+            i += next;
+        }
+        return true;
+    }
+
+    private static int Hex4(ReadOnlySpan<byte> s, int at)
+    {
+        if (at + 4 > s.Length) return -1;
+        int v = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            int c = s[at + k];
+            int d = c is >= '0' and <= '9' ? c - '0' : (c | 0x20) is >= 'a' and <= 'f' ? (c | 0x20) - 'a' + 10 : -1;
+            if (d < 0) return -1;
+            v = (v << 4) | d;
+        }
+        return v;
+    }
+
+    /// <summary>Skips the current value, validating its strings; optionally prices its string values as text.</summary>
+    private bool SkipValue(bool countText)
+    {
+        var type = _reader.TokenType;
+        if (type == JsonTokenType.String)
+        {
+            if (!CheckString()) return false;
+            if (countText) _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+            return true;
+        }
+        if (type is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return true;
+        int depth = _reader.CurrentDepth;
+        while (_reader.Read())
+        {
+            var t = _reader.TokenType;
+            if (t is JsonTokenType.String or JsonTokenType.PropertyName)
+            {
+                if (!CheckString()) return false;
+                if (countText && t == JsonTokenType.String) _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+            }
+            else if (t is JsonTokenType.EndObject or JsonTokenType.EndArray && _reader.CurrentDepth == depth)
+            {
+                return true;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The unescaped value of the current string token; escaped values are copied into a pooled array the caller returns.</summary>
+    private readonly ReadOnlySpan<byte> UnescapedValue(ref byte[]? rented)
+    {
+        if (!_reader.ValueIsEscaped) return _reader.ValueSpan;
+        rented = ArrayPool<byte>.Shared.Rent(_reader.ValueSpan.Length);
+        int written = _reader.CopyString(rented);
+        return rented.AsSpan(0, written);
+    }
+}
