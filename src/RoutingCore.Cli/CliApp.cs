@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+
+namespace RoutingCore.Cli;
+
+/// <summary>The <c>routingcore</c> command (BRIEF §9): a thin host over the library.</summary>
+internal static class CliApp
+{
+    public const int Routed = 0, Rejected = 1, UsageError = 2;
+
+    private const string Usage = """
+        usage:
+          routingcore route FILE... [--endpoint auto|chat|messages|images] [--catalog FILE] [--allow ID,ID]
+                                    [--max-cost USD] [--json] [--explain]
+          routingcore models [--catalog FILE] [--json]
+
+        FILE may be '-' for standard input. --catalog replaces the embedded default catalog with a JSON file
+        holding a "Routing" section. Exit status: 0 all routed, 1 any rejected, 2 usage or file error.
+        """;
+
+    public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<Stream> openStdin)
+    {
+        _ = stdin;
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
+            return args.Length == 0 ? UsageError : Routed;
+        }
+        var command = args[0];
+        var files = new List<string>();
+        string? catalog = null, allow = null, maxCost = null, endpoint = null;
+        bool json = false, explain = false;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string a = args[i];
+            string? Value() => i + 1 < args.Length ? args[++i] : null;
+            switch (a)
+            {
+                case "--json": json = true; break;
+                case "--explain": explain = true; break;
+                case "--catalog": catalog = Value() ?? ""; break;
+                case "--allow": allow = Value() ?? ""; break;
+                case "--max-cost": maxCost = Value() ?? ""; break;
+                case "--endpoint": endpoint = Value() ?? ""; break;
+                default:
+                    if (a.StartsWith("--", StringComparison.Ordinal)) return Fail(stderr, $"unknown option '{a}'");
+                    files.Add(a);
+                    break;
+            }
+        }
+        if (command is not ("route" or "models")) return Fail(stderr, $"unknown command '{command}'");
+
+        RoutingEngine engine;
+        try
+        {
+            engine = catalog is null ? RoutingEngine.CreateDefault() : new RoutingEngine(LoadCatalog(catalog));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException
+                                   or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            return Fail(stderr, $"catalog '{catalog}': {ex.Message}");
+        }
+
+        if (command == "models")
+        {
+            if (files.Count > 0 || allow is not null || maxCost is not null || endpoint is not null || explain) return Fail(stderr, "models takes only --catalog and --json");
+            if (json)
+            {
+                using var stream = new MemoryStream();
+                ModelsList.Write(stream, engine.Catalog);
+                stdout.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+            }
+            else
+            {
+                HumanOutput.WriteModels(stdout, engine.Catalog);
+            }
+            return Routed;
+        }
+
+        if (files.Count == 0) return Fail(stderr, "route needs at least one FILE (or '-')");
+        var context = new RouteContext();
+        if (endpoint is not null)
+        {
+            RequestEndpoint? e = endpoint switch
+            {
+                "auto" => RequestEndpoint.Auto, "chat" => RequestEndpoint.ChatCompletions,
+                "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, _ => null,
+            };
+            if (e is null) return Fail(stderr, $"--endpoint must be auto, chat, messages or images, not '{endpoint}'");
+            context = context with { Endpoint = e.Value };
+        }
+        if (allow is not null)
+        {
+            var ids = allow.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (ids.Length == 0) return Fail(stderr, "--allow needs at least one model id");
+            context = context with { AllowedModels = new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase) };
+        }
+        if (maxCost is not null)
+        {
+            if (!decimal.TryParse(maxCost, NumberStyles.Number, CultureInfo.InvariantCulture, out var max) || max < 0)
+                return Fail(stderr, $"--max-cost must be a non-negative number of USD, not '{maxCost}'");
+            context = context with { MaxCostUsd = max };
+        }
+
+        // Read every file first: a missing file is a usage error before anything is routed.
+        var bodies = new List<(string Name, byte[] Body)>();
+        foreach (var file in files)
+        {
+            try
+            {
+                if (file == "-")
+                {
+                    using var input = openStdin();
+                    using var buffer = new MemoryStream();
+                    input.CopyTo(buffer);
+                    bodies.Add(("-", buffer.ToArray()));
+                }
+                else
+                {
+                    bodies.Add((file, File.ReadAllBytes(file)));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                return Fail(stderr, $"cannot read '{file}': {ex.Message}");
+            }
+        }
+
+        int status = Routed;
+        var details = new RouteDetails { Explain = explain };
+        foreach (var (name, body) in bodies)
+        {
+            var decision = engine.Route(body, context, details);
+            if (!decision.Succeeded) status = Rejected;
+            if (json)
+            {
+                stdout.WriteLine(DecisionJson.Write(name, decision, details, explain));
+            }
+            else
+            {
+                HumanOutput.WriteDecision(stdout, name, decision, details, explain);
+            }
+        }
+        return status;
+    }
+
+    private static int Fail(TextWriter stderr, string message)
+    {
+        stderr.WriteLine($"routingcore: {message}");
+        stderr.WriteLine("run 'routingcore --help' for usage");
+        return UsageError;
+    }
+
+    internal static RoutingOptions LoadCatalog(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"file not found: {path}");
+        var configuration = new ConfigurationBuilder().AddJsonFile(full, optional: false, reloadOnChange: false).Build();
+        var section = configuration.GetSection(RoutingOptions.DefaultSectionName);
+        if (!section.Exists()) throw new InvalidDataException("the file has no \"Routing\" section");
+        var options = new RoutingOptions();
+        section.Bind(options);
+        return options;
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace RoutingCore.Cli;
+
+/// <summary>Output for people: a short summary per request, and the candidate table with <c>--explain</c>.</summary>
+internal static class HumanOutput
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void WriteDecision(TextWriter o, string file, in RouteDecision d, RouteDetails details, bool explain)
+    {
+        string requested = details.RequestedModel ?? "(none)";
+        if (d.Succeeded)
+        {
+            o.WriteLine(string.Create(Inv, $"{file}: {requested} ({AliasEntry.KindName(d.AliasKind)}) -> {d.ModelId} [{d.Model!.Provider}]  endpoint={RequestNames.Endpoint(d.Endpoint)}  catalog v{d.CatalogVersion}"));
+            var e = d.Estimate;
+            o.WriteLine(string.Create(Inv, $"  cost     ${e.CostUsd:0.000000}  (input {e.InputTokens} = text {e.TextTokens} + image {e.ImageTokens}; output {e.OutputTokens}; images out {e.OutputImages}; sizes {(e.ImageSizesAssumed ? "assumed" : "exact")})"));
+        }
+        else
+        {
+            o.WriteLine(string.Create(Inv, $"{file}: {requested} -> REJECTED {d.ErrorCode}{(d.Error.Param.IsEmpty ? "" : " at " + d.Error.Param)}"));
+            o.WriteLine(string.Create(Inv, $"  {d.Error.Message}"));
+        }
+        var req = string.Join(",", CapabilityNames.Names(d.Requirements));
+        o.WriteLine(string.Create(Inv, $"  requires {req}"));
+        var images = details.Images;
+        var tokens = details.ImageTokens;
+        for (int i = 0; i < images.Length; i++)
+        {
+            var img = images[i];
+            string dims = img.DimensionsKnown ? $"{img.Width}x{img.Height}" : "size unknown (assumed)";
+            string fmt = img.Format == ImageFormat.Unknown && img.Source == ImageSourceKind.Url ? "?" : ImageFormats.Name(img.Format);
+            string bytes = img.Source == ImageSourceKind.Data ? $" {img.Bytes} B" : "";
+            string tok = d.Succeeded && d.Model?.ImageInput is not null ? $" -> {tokens[i]} tokens" : "";
+            o.WriteLine(string.Create(Inv, $"  image {i} {img.Param}: {(img.Source == ImageSourceKind.Data ? "data" : "url")} {fmt} {dims}{bytes}{(img.Animated ? " animated" : "")}{tok}"));
+        }
+        if (d.FallbackCount > 0)
+        {
+            var fb = new List<string>();
+            for (int i = 0; i < d.FallbackCount; i++) fb.Add(d.GetFallback(i).Id);
+            o.WriteLine(string.Create(Inv, $"  fallbacks {string.Join(", ", fb)}"));
+        }
+        foreach (var w in RouteErrors.WarningNames(d.Warnings)) o.WriteLine(string.Create(Inv, $"  warning  {w}"));
+        if (explain && details.Candidates.Count > 0)
+        {
+            o.WriteLine(string.Create(Inv, $"  {"candidate",-28} {"status",-9} {"score",9} {"cost_usd",11}  reason"));
+            foreach (var c in details.Candidates)
+            {
+                string score = double.IsNaN(c.Score) ? "-" : c.Score.ToString("0.0000", Inv);
+                o.WriteLine(string.Create(Inv, $"  {c.Model.Id,-28} {c.Status,-9} {score,9} {c.CostUsd,11:0.000000}  {c.ReasonText}"));
+            }
+        }
+    }
+
+    public static void WriteModels(TextWriter o, CatalogSnapshot catalog)
+    {
+        o.WriteLine(string.Create(Inv, $"catalog v{catalog.Version}{(catalog.AsOf is null ? "" : ", figures as of " + catalog.AsOf)}, policy {catalog.Policy.Name}"));
+        o.WriteLine("aliases:");
+        foreach (var a in catalog.Aliases)
+        {
+            string target = a.Kind switch { AliasKind.Pinned => "-> " + a.Target!.Id, AliasKind.Tier => "tier " + a.Tier, _ => $"{a.Candidates.Length} candidates" };
+            o.WriteLine(string.Create(Inv, $"  {a.Id,-28} {AliasEntry.KindName(a.Kind),-7} {target}"));
+        }
+        o.WriteLine("models:");
+        foreach (var m in catalog.Models)
+        {
+            string price = m.ImageOutput is { } io ? $"${io.PricePerImage}/image" : $"${m.InputPerMillion}/${m.OutputPerMillion} per 1M";
+            o.WriteLine(string.Create(Inv, $"  {m.Id,-28} {m.Provider,-10} {m.Tier,-10} {string.Join(",", CapabilityNames.Names(m.Capabilities)),-42} {price}{(m.Unconfirmed ? "  (unconfirmed)" : "")}"));
+        }
+    }
+}

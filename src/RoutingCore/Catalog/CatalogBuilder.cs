@@ -1,0 +1,225 @@
+using System.Globalization;
+
+namespace RoutingCore.Catalog;
+
+/// <summary>
+/// Validates <see cref="RoutingOptions"/> and builds an immutable <see cref="CatalogSnapshot"/>. Validation and
+/// building are one code path, so whatever validates is exactly what goes live. Every problem is reported, each
+/// prefixed with its configuration key.
+/// </summary>
+internal static class CatalogBuilder
+{
+    private static readonly string[] s_formulas = ["openai-tile", "openai-patch", "anthropic", "gemini", "flat"];
+
+    public static CatalogSnapshot? TryBuild(RoutingOptions options, long version, IEnumerable<IRoutingPolicy> policies,
+        string sectionPath, List<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string root = string.IsNullOrEmpty(sectionPath) ? "" : sectionPath + ":";
+        var models = new List<ModelEntry>();
+        foreach (var (id, m) in options.Models ?? [])
+        {
+            var entry = BuildModel(id, m, $"{root}Models:{id}", errors);
+            if (entry is not null) models.Add(entry);
+        }
+        models.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
+        for (int i = 0; i < models.Count; i++) models[i].Index = i;
+        var byId = models.ToDictionary(m => m.Id, StringComparer.OrdinalIgnoreCase);
+
+        var textModels = models.Where(m => m.Has(Capabilities.Text)).ToArray();
+        var imageModels = models.Where(m => m.Has(Capabilities.ImageOutput)).ToArray();
+
+        var aliases = new List<AliasEntry>();
+        foreach (var (id, a) in options.Aliases ?? [])
+        {
+            string key = $"{root}Aliases:{id}";
+            if (byId.ContainsKey(id)) { errors.Add($"{key}: the alias id is also a model id."); continue; }
+            if (string.IsNullOrWhiteSpace(id) || id.Trim() != id) { errors.Add($"{key}: an alias id must be non-empty without surrounding whitespace."); continue; }
+            switch (a?.Kind?.Trim().ToLowerInvariant())
+            {
+                case "auto":
+                    aliases.Add(Alias(id, AliasKind.Auto, a, textModels));
+                    break;
+                case "image":
+                    if (imageModels.Length == 0) errors.Add($"{key}:Kind: an image alias needs at least one model with image_output.");
+                    aliases.Add(Alias(id, AliasKind.Image, a, imageModels));
+                    break;
+                case "tier":
+                    var tier = a.Tier?.Trim().ToLowerInvariant();
+                    if (string.IsNullOrEmpty(tier)) { errors.Add($"{key}:Tier: a tier alias needs a Tier."); break; }
+                    var inTier = models.Where(m => m.Tier == tier).ToArray();
+                    if (inTier.Length == 0) errors.Add($"{key}:Tier: no model is in tier '{tier}'.");
+                    aliases.Add(Alias(id, AliasKind.Tier, a, inTier) );
+                    break;
+                case "pinned":
+                    if (string.IsNullOrWhiteSpace(a.Model)) { errors.Add($"{key}:Model: a pinned alias needs a Model."); break; }
+                    if (!byId.TryGetValue(a.Model.Trim(), out var target)) { errors.Add($"{key}:Model: model '{a.Model}' is not in the catalog."); break; }
+                    aliases.Add(new AliasEntry { Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = AliasKind.Pinned, Target = target, Description = a.Description, Candidates = [target] });
+                    break;
+                default:
+                    errors.Add($"{key}:Kind: unknown alias kind '{a?.Kind}' (expected auto, tier, image or pinned).");
+                    break;
+            }
+        }
+        aliases.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
+
+        IRoutingPolicy? policy = null;
+        var policyName = string.IsNullOrWhiteSpace(options.Policy) ? "balanced" : options.Policy.Trim();
+        foreach (var p in policies)
+        {
+            if (string.Equals(p.Name, policyName, StringComparison.OrdinalIgnoreCase)) policy = p;
+        }
+        if (policy is null)
+        {
+            errors.Add($"{root}Policy: unknown policy '{options.Policy}' (known: {string.Join(", ", policies.Select(p => p.Name))}).");
+        }
+        if (options.MaxFallbacks is < 0 or > FallbackBuffer.MaxCount)
+        {
+            errors.Add($"{root}MaxFallbacks: must be between 0 and {FallbackBuffer.MaxCount}.");
+        }
+        if (models.Count == 0 && errors.Count == 0) errors.Add($"{root}Models: the catalog has no models.");
+        if (errors.Count > 0) return null;
+        return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf, imageModels);
+    }
+
+    private static AliasEntry Alias(string id, AliasKind kind, AliasOptions a, ModelEntry[] candidates) => new()
+    {
+        Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = kind, Tier = a.Tier?.Trim().ToLowerInvariant(), Description = a.Description, Candidates = candidates,
+    };
+
+    private static ModelEntry? BuildModel(string id, ModelOptions? m, string key, List<string> errors)
+    {
+        int before = errors.Count;
+        if (m is null) { errors.Add($"{key}: the model has no settings."); return null; }
+        if (string.IsNullOrWhiteSpace(id) || id.Trim() != id || Encoding.UTF8.GetByteCount(id) > Parsing.RequestFacts.MaxModelIdBytes)
+            errors.Add($"{key}: a model id must be 1–256 bytes without surrounding whitespace.");
+        if (string.IsNullOrWhiteSpace(m.Provider)) errors.Add($"{key}:Provider: required.");
+        if (string.IsNullOrWhiteSpace(m.Tier)) errors.Add($"{key}:Tier: required.");
+        if (m.Quality is < 0 or > 1 || double.IsNaN(m.Quality)) errors.Add($"{key}:Quality: must be between 0 and 1.");
+        var caps = Capabilities.None;
+        foreach (var name in m.Capabilities ?? [])
+        {
+            if (CapabilityNames.TryParse(name, out var c)) caps |= c;
+            else errors.Add($"{key}:Capabilities: unknown capability '{name}' (known: {CapabilityNames.KnownList}).");
+        }
+        if (caps == Capabilities.None) errors.Add($"{key}:Capabilities: at least one capability is required.");
+        if (m.ContextWindow < 0) errors.Add($"{key}:ContextWindow: must not be negative.");
+        if (m.MaxOutputTokens < 0) errors.Add($"{key}:MaxOutputTokens: must not be negative.");
+        if (m.DefaultOutputTokens < 0) errors.Add($"{key}:DefaultOutputTokens: must not be negative.");
+        if (m.MaxOutputTokens > 0 && m.DefaultOutputTokens > m.MaxOutputTokens) errors.Add($"{key}:DefaultOutputTokens: must not exceed MaxOutputTokens.");
+        if (m.InputPerMillion < 0) errors.Add($"{key}:InputPerMillion: must not be negative.");
+        if (m.OutputPerMillion < 0) errors.Add($"{key}:OutputPerMillion: must not be negative.");
+
+        ImageInputSpec? input = null;
+        if ((caps & Capabilities.Vision) != 0)
+        {
+            if (m.ImageInput is null) errors.Add($"{key}:ImageInput: required for a model with vision.");
+            else input = BuildImageInput(m.ImageInput, key + ":ImageInput", errors);
+        }
+        else if (m.ImageInput is not null)
+        {
+            errors.Add($"{key}:ImageInput: given, but the model lacks the vision capability.");
+        }
+        ImageOutputSpec? output = null;
+        if ((caps & Capabilities.ImageOutput) != 0)
+        {
+            if (m.ImageOutput is null) errors.Add($"{key}:ImageOutput: required for a model with image_output.");
+            else output = BuildImageOutput(m.ImageOutput, key + ":ImageOutput", errors);
+        }
+        if (errors.Count > before) return null;
+        return new ModelEntry
+        {
+            Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Provider = m.Provider!.Trim(), ProviderUtf8 = Encoding.UTF8.GetBytes(m.Provider.Trim()),
+            Tier = m.Tier!.Trim().ToLowerInvariant(), Quality = m.Quality, Capabilities = caps,
+            ContextWindow = m.ContextWindow, MaxOutputTokens = m.MaxOutputTokens, DefaultOutputTokens = m.DefaultOutputTokens,
+            InputPerMillion = m.InputPerMillion, OutputPerMillion = m.OutputPerMillion, ImageInput = input, ImageOutput = output,
+            Unconfirmed = m.Unconfirmed, Notes = m.Notes,
+        };
+    }
+
+    private static ImageInputSpec? BuildImageInput(ImageInputOptions o, string key, List<string> errors)
+    {
+        int before = errors.Count;
+        var name = o.Formula?.Trim().ToLowerInvariant();
+        int f = Array.IndexOf(s_formulas, name);
+        if (f < 0) { errors.Add($"{key}:Formula: unknown formula '{o.Formula}' (expected {string.Join(", ", s_formulas)})."); return null; }
+        var formula = (ImageTokenFormula)f;
+        void Positive(int? v, string k, bool required)
+        {
+            if (v is null) { if (required) errors.Add($"{key}:{k}: required by formula '{name}'."); }
+            else if (v <= 0) errors.Add($"{key}:{k}: must be positive.");
+        }
+        Positive(o.BaseTokens, "BaseTokens", formula == ImageTokenFormula.OpenAITile);
+        Positive(o.TileTokens, "TileTokens", formula == ImageTokenFormula.OpenAITile);
+        Positive(o.PatchSize, "PatchSize", false);
+        Positive(o.MaxEdge, "MaxEdge", false);
+        Positive(o.MaxTokens, "MaxTokens", false);
+        Positive(o.TokensPerImage, "TokensPerImage", formula == ImageTokenFormula.Flat);
+        if (formula == ImageTokenFormula.OpenAIPatch && (o.Multiplier is null || o.Multiplier <= 0 || double.IsNaN(o.Multiplier.Value)))
+            errors.Add($"{key}:Multiplier: required by formula 'openai-patch' and must be positive.");
+        var formats = ImageFormatSet.None;
+        foreach (var fmt in o.Formats ?? [])
+        {
+            if (ImageFormats.TryParseName(fmt, out var parsed)) formats |= ImageFormats.ToSet(parsed);
+            else errors.Add($"{key}:Formats: unknown format '{fmt}'.");
+        }
+        if (formats == ImageFormatSet.None) errors.Add($"{key}:Formats: at least one format is required.");
+        if (o.MaxImages < 0) errors.Add($"{key}:MaxImages: must not be negative.");
+        if (o.MaxImageBytes < 0) errors.Add($"{key}:MaxImageBytes: must not be negative.");
+        if (o.MaxDimension < 0) errors.Add($"{key}:MaxDimension: must not be negative.");
+        if ((o.AssumedWidth is null) != (o.AssumedHeight is null) || o.AssumedWidth <= 0 || o.AssumedHeight <= 0)
+            errors.Add($"{key}:AssumedWidth: AssumedWidth and AssumedHeight go together and must be positive.");
+        if (errors.Count > before) return null;
+        return new ImageInputSpec
+        {
+            Formula = formula, FormulaName = name!, BaseTokens = o.BaseTokens ?? 0, TileTokens = o.TileTokens ?? (formula == ImageTokenFormula.Gemini ? 258 : 0),
+            Multiplier = o.Multiplier ?? 1, PatchSize = o.PatchSize ?? 28, MaxEdge = o.MaxEdge ?? 1568, MaxTokens = o.MaxTokens ?? 1568,
+            TokensPerImage = o.TokensPerImage ?? 0, Formats = formats, AllowAnimated = o.AnimatedGif, MaxImages = o.MaxImages,
+            MaxImageBytes = o.MaxImageBytes, MaxDimension = o.MaxDimension, StrictMediaType = o.StrictMediaType,
+            AssumedWidth = o.AssumedWidth ?? 0, AssumedHeight = o.AssumedHeight ?? 0,
+        };
+    }
+
+    private static ImageOutputSpec? BuildImageOutput(ImageOutputOptions o, string key, List<string> errors)
+    {
+        int before = errors.Count;
+        if (o.PricePerImage is < 0) errors.Add($"{key}:PricePerImage: must not be negative.");
+        if (o.MaxImages < 0) errors.Add($"{key}:MaxImages: must not be negative.");
+        int dw = 0, dh = 0;
+        if (o.DefaultSize is not null && !RequestNames.TryParseSize(o.DefaultSize, out dw, out dh))
+            errors.Add($"{key}:DefaultSize: '{o.DefaultSize}' is not WIDTHxHEIGHT.");
+        var sizes = new List<(int, int)>();
+        foreach (var s in o.Sizes ?? [])
+        {
+            if (RequestNames.TryParseSize(s, out int w, out int h)) sizes.Add((w, h));
+            else errors.Add($"{key}:Sizes: '{s}' is not WIDTHxHEIGHT.");
+        }
+        if (dw > 0 && sizes.Count > 0 && !sizes.Contains((dw, dh))) errors.Add($"{key}:DefaultSize: '{o.DefaultSize}' is not one of Sizes.");
+        var rules = new List<ImagePriceRule>();
+        foreach (var (k, price) in o.Prices ?? [])
+        {
+            if (price < 0) { errors.Add($"{key}:Prices:{k}: must not be negative."); continue; }
+            var parts = k.Split('/');
+            int w = 0, h = 0;
+            var q = ImageQuality.Unspecified;
+            bool ok = parts.Length switch
+            {
+                1 => RequestNames.TryParseSize(parts[0], out w, out h) || RequestNames.TryParseQuality(parts[0].Trim(), out q),
+                2 => RequestNames.TryParseSize(parts[0], out w, out h) && RequestNames.TryParseQuality(parts[1].Trim(), out q),
+                _ => false,
+            };
+            if (!ok || q == ImageQuality.Auto) errors.Add($"{key}:Prices:{k}: keys are WxH/quality, WxH or quality (low, medium, high, standard, hd).");
+            else rules.Add(new ImagePriceRule(w, h, q, price));
+        }
+        if (o.PricePerImage is null && rules.Count == 0) errors.Add($"{key}:PricePerImage: a price is required (PricePerImage or Prices).");
+        if (errors.Count > before) return null;
+        rules.Sort((a, b) => (a.Width, a.Height, a.Quality).CompareTo((b.Width, b.Height, b.Quality)));
+        return new ImageOutputSpec
+        {
+            PricePerImage = o.PricePerImage ?? rules.Max(r => r.Price), MaxImages = o.MaxImages, DefaultWidth = dw, DefaultHeight = dh,
+            Sizes = [.. sizes], Prices = [.. rules],
+        };
+    }
+
+    internal static string FormatSize(int w, int h) => string.Create(CultureInfo.InvariantCulture, $"{w}x{h}");
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoutingCore;
+using RoutingCore.Catalog;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers RoutingCore in a service collection.</summary>
+public static class RoutingCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers a singleton <see cref="IRoutingEngine"/> bound to <paramref name="section"/>, validated on start
+    /// (an <see cref="OptionsValidationException"/> naming every bad key) and reloaded when the configuration changes.
+    /// </summary>
+    public static IServiceCollection AddRoutingCore(this IServiceCollection services, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(section);
+        services.AddOptions<RoutingOptions>().Bind(section);
+        return AddCore(services, section.Path);
+    }
+
+    /// <summary>Registers a singleton <see cref="IRoutingEngine"/> configured in code.</summary>
+    public static IServiceCollection AddRoutingCore(this IServiceCollection services, Action<RoutingOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<RoutingOptions>().Configure(configure);
+        return AddCore(services, RoutingOptions.DefaultSectionName);
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, string sectionPath)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>>(sp =>
+            new RoutingOptionsValidator(sp.GetServices<IRoutingPolicy>(), sectionPath)));
+        services.AddOptions<RoutingOptions>().ValidateOnStart();
+        services.TryAddSingleton<ITokenCounter>(HeuristicTokenCounter.Instance);
+        services.TryAddSingleton<IRoutingEngine>(sp => new RoutingEngine(
+            sp.GetRequiredService<IOptionsMonitor<RoutingOptions>>(),
+            new RoutingEngineServices
+            {
+                Policies = sp.GetServices<IRoutingPolicy>(),
+                TokenCounter = sp.GetRequiredService<ITokenCounter>(),
+                ImageMetadata = sp.GetService<IImageMetadataProvider>(),
+                Logger = sp.GetService<ILoggerFactory>()?.CreateLogger("RoutingCore"),
+            },
+            sectionPath));
+        return services;
+    }
+}
+
+/// <summary>Validates <see cref="RoutingOptions"/> with the same code that builds the catalog, reporting every bad key.</summary>
+internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraPolicies, string sectionPath) : IValidateOptions<RoutingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RoutingOptions options)
+    {
+        var errors = new List<string>();
+        CatalogBuilder.TryBuild(options, 0, [.. RoutingPolicies.BuiltIn, .. extraPolicies], sectionPath, errors);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

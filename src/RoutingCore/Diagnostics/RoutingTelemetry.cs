@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace RoutingCore.Diagnostics;
+
+/// <summary>
+/// Metrics on the <c>RoutingCore</c> meter. Each instrument is checked for listeners before any work, so telemetry
+/// costs a branch when nobody listens.
+/// </summary>
+internal static class RoutingTelemetry
+{
+    public const string MeterName = "RoutingCore";
+    private static readonly Meter s_meter = new(MeterName, "1.0");
+    private static readonly Counter<long> s_routes = s_meter.CreateCounter<long>("routingcore.routes", "{request}", "Requests routed, by alias kind and model.");
+    private static readonly Counter<long> s_rejections = s_meter.CreateCounter<long>("routingcore.rejections", "{request}", "Requests rejected, by error code.");
+    private static readonly Histogram<double> s_cost = s_meter.CreateHistogram<double>("routingcore.estimated_cost", "USD", "Estimated cost of routed requests.");
+
+    public static void Record(in RouteDecision decision)
+    {
+        if (decision.Succeeded)
+        {
+            if (s_routes.Enabled)
+            {
+                s_routes.Add(1, new KeyValuePair<string, object?>("alias_kind", AliasEntry.KindName(decision.AliasKind)),
+                    new KeyValuePair<string, object?>("model", decision.ModelId));
+            }
+            if (s_cost.Enabled) s_cost.Record((double)decision.Estimate.CostUsd, new KeyValuePair<string, object?>("model", decision.ModelId));
+        }
+        else if (s_rejections.Enabled)
+        {
+            s_rejections.Add(1, new KeyValuePair<string, object?>("code", decision.ErrorCode));
+        }
+    }
+}
+
+/// <summary>Source-generated log messages.</summary>
+internal static partial class RoutingLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Request rejected: {Code} at '{Param}'")]
+    public static partial void Rejected(ILogger logger, string? code, string param);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Routing catalog version {Version} is live ({Models} models, {Aliases} aliases)")]
+    public static partial void CatalogLoaded(ILogger logger, long version, int models, int aliases);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Routing catalog change rejected; version {Version} stays live: {Errors}")]
+    public static partial void CatalogRejected(ILogger logger, long version, string errors);
+}

@@ -1,0 +1,14 @@
+namespace RoutingCore;
+
+/// <summary>What a request is estimated to cost on one model.</summary>
+/// <param name="TextTokens">Text input tokens (messages, system, tools, unknown parts, per-message overhead).</param>
+/// <param name="ImageTokens">Image input tokens by the model's own formula.</param>
+/// <param name="OutputTokens"><c>max_tokens</c> (or the model's default) times the number of completions.</param>
+/// <param name="OutputImages">Generated images.</param>
+/// <param name="CostUsd">input × input price + output × output price + images × image price.</param>
+/// <param name="ImageSizesAssumed">True when at least one image's size was unknown and assumed.</param>
+public readonly record struct CostEstimate(long TextTokens, long ImageTokens, long OutputTokens, int OutputImages, decimal CostUsd, bool ImageSizesAssumed)
+{
+    /// <summary>Text plus image tokens.</summary>
+    public long InputTokens => TextTokens + ImageTokens;
+}

@@ -1,0 +1,82 @@
+using RoutingCore.Parsing;
+
+namespace RoutingCore.Estimation;
+
+/// <summary>Estimates what a scanned request costs on one model (FACTS §§1–2, <c>spec/estimation.md</c>).</summary>
+internal static class CostEstimator
+{
+    private const decimal PerMillion = 1_000_000m;
+
+    public static CostEstimate Estimate(ModelEntry model, RequestFacts facts)
+    {
+        long imageTokens = 0;
+        bool assumed = false;
+        if (model.ImageInput is { } spec)
+        {
+            foreach (ref readonly var image in facts.ImageSpan)
+            {
+                if (image.DimensionsKnown)
+                {
+                    imageTokens += ImageTokens.Compute(spec, image.Width, image.Height, image.Detail);
+                }
+                else
+                {
+                    imageTokens += ImageTokens.Assumed(spec, image.Detail);
+                    assumed = true;
+                }
+            }
+        }
+        long outputTokens = facts.Endpoint == RequestEndpoint.ImageGenerations ? 0
+            : (facts.MaxTokens > 0 ? facts.MaxTokens : model.DefaultOutputTokens) * facts.Completions;
+        int outputImages = facts.OutputImageCount;
+        decimal imagePrice = outputImages > 0 && model.ImageOutput is { } output
+            ? PricePerImage(output, facts.OutputWidth, facts.OutputHeight, facts.OutputQuality)
+            : 0m;
+        long inputTokens = facts.TextTokens + imageTokens;
+        decimal cost = inputTokens * model.InputPerMillion / PerMillion
+            + outputTokens * model.OutputPerMillion / PerMillion
+            + outputImages * imagePrice;
+        return new CostEstimate(facts.TextTokens, imageTokens, outputTokens, outputImages, cost, assumed);
+    }
+
+    /// <summary>
+    /// The price of one generated image: <c>WxH/quality</c>, then <c>WxH</c>, then <c>quality</c>, then
+    /// <see cref="ImageOutputSpec.PricePerImage"/>. A missing or <c>auto</c> quality takes the most expensive listed
+    /// quality; a missing size takes the default size, or without one the most expensive price of all.
+    /// </summary>
+    public static decimal PricePerImage(ImageOutputSpec spec, int width, int height, ImageQuality quality)
+    {
+        bool anyQuality = quality is ImageQuality.Unspecified or ImageQuality.Auto;
+        if (width == 0)
+        {
+            if (spec.DefaultWidth == 0) return MaxPrice(spec);
+            width = spec.DefaultWidth;
+            height = spec.DefaultHeight;
+        }
+        var rules = spec.Prices;
+        decimal best = -1;
+        foreach (var r in rules)
+        {
+            if (r.Width == width && r.Height == height && r.Quality != ImageQuality.Unspecified && (anyQuality || r.Quality == quality))
+                best = Math.Max(best, r.Price);
+        }
+        if (best >= 0) return best;
+        foreach (var r in rules)
+        {
+            if (r.Width == width && r.Height == height && r.Quality == ImageQuality.Unspecified) return r.Price;
+        }
+        foreach (var r in rules)
+        {
+            if (r.Width == 0 && r.Quality != ImageQuality.Unspecified && (anyQuality || r.Quality == quality))
+                best = Math.Max(best, r.Price);
+        }
+        return best >= 0 ? best : spec.PricePerImage;
+    }
+
+    private static decimal MaxPrice(ImageOutputSpec spec)
+    {
+        decimal max = spec.PricePerImage;
+        foreach (var r in spec.Prices) max = Math.Max(max, r.Price);
+        return max;
+    }
+}

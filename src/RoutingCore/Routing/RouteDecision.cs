@@ -1,0 +1,81 @@
+using System.Runtime.CompilerServices;
+
+namespace RoutingCore;
+
+/// <summary>Up to four ranked fallbacks, stored inline so a decision costs no allocation.</summary>
+[InlineArray(MaxCount)]
+internal struct FallbackBuffer
+{
+    public const int MaxCount = 4;
+    private ModelEntry? _first;
+}
+
+/// <summary>
+/// The outcome of routing one request: a value (never an exception), allocation-free to produce and to read.
+/// </summary>
+public readonly struct RouteDecision
+{
+    private readonly FallbackBuffer _fallbacks;
+
+    internal RouteDecision(CatalogSnapshot snapshot, RequestEndpoint endpoint, RouteError error, ModelEntry? model, AliasEntry? alias,
+        AliasKind aliasKind, Capabilities requirements, CostEstimate estimate, RouteWarnings warnings, int imageCount,
+        in FallbackBuffer fallbacks, int fallbackCount)
+    {
+        Catalog = snapshot; Endpoint = endpoint; Error = error; Model = model; Alias = alias; AliasKind = aliasKind;
+        Requirements = requirements; Estimate = estimate; Warnings = warnings; ImageCount = imageCount;
+        _fallbacks = fallbacks; FallbackCount = fallbackCount;
+    }
+
+    /// <summary>True when a model was chosen.</summary>
+    public bool Succeeded => Error.Code == RouteErrorCode.None;
+
+    /// <summary>The chosen model's canonical id; <c>null</c> on rejection.</summary>
+    public string? ModelId => Succeeded ? Model?.Id : null;
+
+    /// <summary>The §8 error code; <c>null</c> on success.</summary>
+    public string? ErrorCode => Error.CodeName;
+
+    /// <summary>The version of the catalog snapshot the decision was made against.</summary>
+    public long CatalogVersion => Catalog?.Version ?? 0;
+
+    /// <summary>The snapshot the decision was made against.</summary>
+    public CatalogSnapshot Catalog { get; }
+
+    /// <summary>The endpoint (inferred when the context said <see cref="RequestEndpoint.Auto"/>).</summary>
+    public RequestEndpoint Endpoint { get; }
+
+    /// <summary>The error (code <see cref="RouteErrorCode.None"/> on success).</summary>
+    public RouteError Error { get; }
+
+    /// <summary>The chosen model; on a pinned or direct rejection, the model that was asked for.</summary>
+    public ModelEntry? Model { get; }
+
+    /// <summary>The alias the request named, if any.</summary>
+    public AliasEntry? Alias { get; }
+
+    /// <summary>How the requested id resolved.</summary>
+    public AliasKind AliasKind { get; }
+
+    /// <summary>What the request needs.</summary>
+    public Capabilities Requirements { get; }
+
+    /// <summary>The estimate on the chosen model.</summary>
+    public CostEstimate Estimate { get; }
+
+    /// <summary>Warnings.</summary>
+    public RouteWarnings Warnings { get; }
+
+    /// <summary>Number of image inputs.</summary>
+    public int ImageCount { get; }
+
+    /// <summary>Number of ranked fallbacks (alias decisions only).</summary>
+    public int FallbackCount { get; }
+
+    /// <summary>The ranked fallback at <paramref name="index"/> (0 = the next best after the chosen model).</summary>
+    public ModelEntry GetFallback(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, FallbackCount);
+        return _fallbacks[index]!;
+    }
+}

@@ -1,0 +1,227 @@
+using System.Runtime.CompilerServices;
+using RoutingCore.Parsing;
+
+namespace RoutingCore.Routing;
+
+/// <summary>
+/// Stages three to five of the data flow: candidates → scores → decision. Pure: the same snapshot, facts and
+/// context always give the same decision. Reads nothing but its arguments.
+/// </summary>
+internal static class Router
+{
+    private struct Ranked
+    {
+        public ModelEntry Model;
+        public double Score;
+        public CostEstimate Estimate;
+    }
+
+    [InlineArray(FallbackBuffer.MaxCount + 1)]
+    private struct TopBuffer
+    {
+        private Ranked _first;
+    }
+
+    public static RouteDecision Route(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details)
+    {
+        var endpoint = facts.Endpoint;
+        if (facts.Error != RouteErrorCode.None)
+        {
+            return Reject(snapshot, facts, new RouteError(facts.Error, facts.ErrorParam, facts.ErrorDetail), null, null, AliasKind.Direct, default);
+        }
+
+        var needs = Requirements.From(facts);
+        var warnings = Requirements.Warnings(facts);
+
+        if (facts.ModelTooLong || !snapshot.TryResolve(facts.Model, out var model, out var alias))
+        {
+            return Reject(snapshot, facts, new RouteError(RouteErrorCode.UnknownModel, new JsonParam("model"),
+                "The model is neither a model nor an alias of the catalog."), null, null, AliasKind.Direct, needs, warnings);
+        }
+
+        if (model is not null || alias!.Kind == AliasKind.Pinned)
+        {
+            var kind = model is not null ? AliasKind.Direct : AliasKind.Pinned;
+            return RouteSingle(snapshot, facts, context, details, model ?? alias!.Target!, alias, kind, needs, warnings);
+        }
+
+        var candidates = alias.Candidates;
+        var aliasKind = alias.Kind;
+        if (aliasKind == AliasKind.Auto && facts.ImageOutputRequested)
+        {
+            candidates = snapshot.ImageOutputModels;
+            warnings |= RouteWarnings.AutoAliasImageGeneration;
+        }
+        return RouteAlias(snapshot, facts, context, details, alias, aliasKind, candidates, needs, warnings);
+    }
+
+    private static RouteDecision RouteSingle(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
+        ModelEntry model, AliasEntry? alias, AliasKind kind, Capabilities needs, RouteWarnings warnings)
+    {
+        if (context.AllowedModels is { } allowed && !allowed.Contains(model.Id))
+        {
+            return Reject(snapshot, facts, new RouteError(RouteErrorCode.ModelNotAllowed, new JsonParam("model"),
+                "The model is not in this tenant's allow-list.", model), model, alias, kind, needs, warnings);
+        }
+        var reason = Eligibility.Check(model, facts, needs, out var estimate, out int imageIndex);
+        if (reason == RejectionReason.None && context.MaxCostUsd is { } max && estimate.CostUsd > max) reason = RejectionReason.OverBudget;
+        details?.CandidateList.Add(new RouteExplanation(model, reason == RejectionReason.None ? "chosen" : "rejected",
+            double.NaN, estimate.CostUsd, reason));
+        if (reason != RejectionReason.None)
+        {
+            return Reject(snapshot, facts, ErrorFor(reason, model, facts, needs, imageIndex), model, alias, kind, needs, warnings);
+        }
+        details?.SetImageTokens(model);
+        FallbackBuffer none = default;
+        return new RouteDecision(snapshot, facts.Endpoint, default, model, alias, kind, needs, estimate, warnings, facts.ImageCount, none, 0);
+    }
+
+    private static RouteDecision RouteAlias(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
+        AliasEntry alias, AliasKind kind, ModelEntry[] candidates, Capabilities needs, RouteWarnings warnings)
+    {
+        var policy = snapshot.Policy;
+        int keep = Math.Min(snapshot.MaxFallbacks, FallbackBuffer.MaxCount) + 1;
+        TopBuffer top = default;
+        int count = 0;
+        int reasons = 0;
+        bool explain = details is { Explain: true };
+        var allowed = context.AllowedModels;
+        decimal? maxCost = context.MaxCostUsd;
+
+        foreach (var model in candidates)
+        {
+            RejectionReason reason;
+            CostEstimate estimate = default;
+            if (allowed is not null && !allowed.Contains(model.Id)) reason = RejectionReason.NotAllowed;
+            else
+            {
+                reason = Eligibility.Check(model, facts, needs, out estimate, out _);
+                if (reason == RejectionReason.None && maxCost is { } max && estimate.CostUsd > max) reason = RejectionReason.OverBudget;
+            }
+            if (reason != RejectionReason.None)
+            {
+                reasons |= 1 << (int)reason;
+                if (explain) details!.CandidateList.Add(new RouteExplanation(model, "rejected", double.NaN, estimate.CostUsd, reason));
+                continue;
+            }
+            double score = policy.Score(model, estimate);
+            if (explain) details!.CandidateList.Add(new RouteExplanation(model, "eligible", score, estimate.CostUsd, RejectionReason.None));
+            Insert(ref top, ref count, keep, new Ranked { Model = model, Score = score, Estimate = estimate });
+        }
+
+        if (count == 0)
+        {
+            bool onlyBudget = reasons == 1 << (int)RejectionReason.OverBudget;
+            var error = onlyBudget
+                ? new RouteError(RouteErrorCode.OverBudget, new JsonParam("model"), "Every eligible model costs more than the host's maximum.")
+                : new RouteError(RouteErrorCode.NoEligibleModel, new JsonParam("model"), $"No model of alias '{alias.Id}' meets the request.", null, default, reasons);
+            if (explain) SortExplanations(details!.CandidateList, null);
+            return Reject(snapshot, facts, error, null, alias, kind, needs, warnings);
+        }
+
+        FallbackBuffer fallbacks = default;
+        for (int i = 1; i < count; i++) fallbacks[i - 1] = top[i].Model;
+        var chosen = top[0];
+        if (explain) SortExplanations(details!.CandidateList, chosen.Model);
+        details?.SetImageTokens(chosen.Model);
+        return new RouteDecision(snapshot, facts.Endpoint, default, chosen.Model, alias, kind, needs, chosen.Estimate, warnings,
+            facts.ImageCount, fallbacks, count - 1);
+    }
+
+    /// <summary>Keeps the best <paramref name="keep"/> candidates sorted: higher score, then lower cost, then ordinal id.</summary>
+    private static void Insert(ref TopBuffer top, ref int count, int keep, Ranked item)
+    {
+        int at = count;
+        while (at > 0 && Better(item, top[at - 1])) at--;
+        if (at >= keep) return;
+        int last = Math.Min(count, keep - 1);
+        for (int i = last; i > at; i--) top[i] = top[i - 1];
+        top[at] = item;
+        if (count < keep) count++;
+    }
+
+    private static bool Better(in Ranked a, in Ranked b)
+    {
+        if (a.Score != b.Score) return a.Score > b.Score;
+        if (a.Estimate.CostUsd != b.Estimate.CostUsd) return a.Estimate.CostUsd < b.Estimate.CostUsd;
+        return string.CompareOrdinal(a.Model.Id, b.Model.Id) < 0;
+    }
+
+    private static void SortExplanations(List<RouteExplanation> list, ModelEntry? chosen)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (ReferenceEquals(list[i].Model, chosen)) list[i] = list[i] with { Status = "chosen" };
+        }
+        list.Sort(static (a, b) =>
+        {
+            int ra = Rank(a.Status), rb = Rank(b.Status);
+            if (ra != rb) return ra.CompareTo(rb);
+            if (ra == 2) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
+            int s = b.Score.CompareTo(a.Score);
+            if (s != 0) return s;
+            int c = a.CostUsd.CompareTo(b.CostUsd);
+            return c != 0 ? c : string.CompareOrdinal(a.Model.Id, b.Model.Id);
+        });
+
+        static int Rank(string status) => status == "chosen" ? 0 : status == "eligible" ? 1 : 2;
+    }
+
+    private static RouteError ErrorFor(RejectionReason reason, ModelEntry model, RequestFacts facts, Capabilities needs, int imageIndex)
+    {
+        JsonParam imageParam = imageIndex >= 0 ? ImageParam(facts.Images[imageIndex]) : new JsonParam("messages");
+        switch (reason)
+        {
+            case RejectionReason.MissingCapability:
+                var missing = needs & ~model.Capabilities;
+                return new RouteError(RouteErrorCode.ModelLacksCapability, CapabilityParam(CapabilityNames.First(missing), facts), null, model, missing);
+            case RejectionReason.TooManyImages:
+                return new RouteError(RouteErrorCode.TooManyImages, new JsonParam("messages"), "The request has more images than the model accepts.", model);
+            case RejectionReason.UnsupportedImageFormat:
+                return new RouteError(RouteErrorCode.UnsupportedImageFormat, imageParam, "The image format is not accepted by the model.", model);
+            case RejectionReason.AnimatedImageUnsupported:
+                return new RouteError(RouteErrorCode.AnimatedImageUnsupported, imageParam, "The model accepts only still images.", model);
+            case RejectionReason.ImageTooLarge:
+                return new RouteError(RouteErrorCode.ImageTooLarge, imageParam, "The image exceeds the model's dimension or byte limit.", model);
+            case RejectionReason.MediaTypeMismatch:
+                return new RouteError(RouteErrorCode.InvalidImageData, imageParam, "The declared media type does not match the image bytes.", model);
+            case RejectionReason.OutputTooLong:
+                return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("max_tokens"), "max_tokens is above the model's output limit.", model);
+            case RejectionReason.SizeNotAllowed:
+                return new RouteError(RouteErrorCode.InvalidParameter, SizeParam(facts), "The model does not offer this image size.", model);
+            case RejectionReason.TooManyOutputImages:
+                return new RouteError(RouteErrorCode.InvalidParameter, CountParam(facts), "The model generates fewer images per request.", model);
+            case RejectionReason.ContextLengthExceeded:
+                return new RouteError(RouteErrorCode.ContextLengthExceeded, new JsonParam("messages"), "Estimated input plus requested output exceeds the context window.", model);
+            case RejectionReason.OverBudget:
+                return new RouteError(RouteErrorCode.OverBudget, new JsonParam("model"), "The estimated cost is above the host's maximum.", model);
+            default:
+                return new RouteError(RouteErrorCode.ModelNotAllowed, new JsonParam("model"), "The model is not allowed.", model);
+        }
+    }
+
+    private static JsonParam ImageParam(in ImageFact image) => new("messages", image.MessageIndex, "content", image.PartIndex);
+
+    private static JsonParam CapabilityParam(Capabilities capability, RequestFacts facts) => capability switch
+    {
+        Capabilities.Vision => facts.ImageCount > 0 ? ImageParam(facts.Images[0]) : new JsonParam("messages"),
+        Capabilities.Tools => new JsonParam("tools"),
+        Capabilities.JsonSchema => new JsonParam("response_format"),
+        Capabilities.Reasoning => new JsonParam("reasoning_effort"),
+        Capabilities.ImageOutput => facts.Endpoint == RequestEndpoint.ImageGenerations ? new JsonParam("model") : new JsonParam("modalities"),
+        _ => new JsonParam("model"),
+    };
+
+    private static JsonParam SizeParam(RequestFacts facts) =>
+        facts.Endpoint == RequestEndpoint.ImageGenerations ? new JsonParam("size") : new JsonParam("image_config", leaf: "size");
+
+    private static JsonParam CountParam(RequestFacts facts) =>
+        facts.Endpoint == RequestEndpoint.ImageGenerations && facts.N > 0 ? new JsonParam("n") : new JsonParam("image_config", leaf: "num_images");
+
+    private static RouteDecision Reject(CatalogSnapshot snapshot, RequestFacts facts, RouteError error, ModelEntry? model, AliasEntry? alias,
+        AliasKind kind, Capabilities needs, RouteWarnings warnings = RouteWarnings.None)
+    {
+        FallbackBuffer none = default;
+        return new RouteDecision(snapshot, facts.Endpoint, error, model, alias, kind, needs, default, warnings, facts.ImageCount, none, 0);
+    }
+}

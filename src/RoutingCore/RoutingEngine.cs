@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RoutingCore.Catalog;
+using RoutingCore.Diagnostics;
+using RoutingCore.Parsing;
+using RoutingCore.Routing;
+
+namespace RoutingCore;
+
+/// <summary>
+/// The routing engine: scan → requirements → candidates → scores → decision, against an immutable catalog snapshot
+/// that configuration changes replace atomically.
+/// </summary>
+public sealed class RoutingEngine : IRoutingEngine, IDisposable
+{
+    [ThreadStatic] private static RequestFacts? t_facts;
+
+    private readonly IRoutingPolicy[] _policies;
+    private readonly ITokenCounter _counter;
+    private readonly IImageMetadataProvider? _metadata;
+    private readonly ILogger _logger;
+    private readonly string _sectionPath;
+    private readonly IDisposable? _subscription;
+    private readonly Lock _updateLock = new();
+    private CatalogSnapshot _snapshot;
+    private long _lastVersion;
+
+    /// <summary>Creates an engine over fixed options (no hot reload unless <see cref="TryUpdateCatalog"/> is called).</summary>
+    /// <exception cref="OptionsValidationException">The options are invalid; the message lists every bad key.</exception>
+    public RoutingEngine(RoutingOptions options, RoutingEngineServices? services = null)
+        : this(options, null, services ?? new RoutingEngineServices(), RoutingOptions.DefaultSectionName)
+    {
+    }
+
+    /// <summary>Creates an engine that follows an options monitor: every valid change swaps in a new snapshot.</summary>
+    /// <exception cref="OptionsValidationException">The current options are invalid.</exception>
+    public RoutingEngine(IOptionsMonitor<RoutingOptions> monitor, RoutingEngineServices services, string sectionPath = RoutingOptions.DefaultSectionName)
+        : this((monitor ?? throw new ArgumentNullException(nameof(monitor))).CurrentValue, monitor, services, sectionPath)
+    {
+    }
+
+    private RoutingEngine(RoutingOptions options, IOptionsMonitor<RoutingOptions>? monitor, RoutingEngineServices services, string sectionPath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(services);
+        _policies = [.. RoutingPolicies.BuiltIn, .. services.Policies ?? []];
+        _counter = services.TokenCounter ?? HeuristicTokenCounter.Instance;
+        _metadata = services.ImageMetadata;
+        _logger = services.Logger ?? NullLogger.Instance;
+        _sectionPath = sectionPath;
+        var errors = new List<string>();
+        _snapshot = CatalogBuilder.TryBuild(options, 1, _policies, sectionPath, errors)
+            ?? throw new OptionsValidationException(sectionPath, typeof(RoutingOptions), errors);
+        _lastVersion = 1;
+        RoutingLog.CatalogLoaded(_logger, 1, _snapshot.Models.Count, _snapshot.Aliases.Count);
+        _subscription = monitor?.OnChange((o, _) => TryUpdateCatalog(o, out IReadOnlyList<string> _));
+    }
+
+    /// <summary>An engine over the embedded default catalog (the models and aliases of the public seeds).</summary>
+    public static RoutingEngine CreateDefault() => new(DefaultCatalog.LoadOptions());
+
+    /// <inheritdoc/>
+    public CatalogSnapshot Catalog => Volatile.Read(ref _snapshot);
+
+    /// <summary>
+    /// Validates <paramref name="options"/> and, when valid, swaps in a new snapshot with the next version. An invalid
+    /// change is rejected and the live snapshot stays.
+    /// </summary>
+    public bool TryUpdateCatalog(RoutingOptions options, out IReadOnlyList<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var list = new List<string>();
+        errors = list;
+        lock (_updateLock)
+        {
+            CatalogSnapshot? next;
+            try
+            {
+                next = CatalogBuilder.TryBuild(options, _lastVersion + 1, _policies, _sectionPath, list);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                list.Add($"{_sectionPath}: {ex.Message}");
+                next = null;
+            }
+            if (next is null)
+            {
+                RoutingLog.CatalogRejected(_logger, _lastVersion, string.Join("; ", list));
+                return false;
+            }
+            _lastVersion = next.Version;
+            Volatile.Write(ref _snapshot, next);
+            RoutingLog.CatalogLoaded(_logger, next.Version, next.Models.Count, next.Aliases.Count);
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public RouteDecision Route(ReadOnlySpan<byte> body, in RouteContext context = default)
+    {
+        var facts = t_facts ??= new RequestFacts();
+        return RouteCore(body, context, facts, null);
+    }
+
+    /// <inheritdoc/>
+    public RouteDecision Route(ReadOnlySpan<byte> body, in RouteContext context, RouteDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        details.CandidateList.Clear();
+        return RouteCore(body, context, details.Facts, details);
+    }
+
+    private RouteDecision RouteCore(ReadOnlySpan<byte> body, in RouteContext context, RequestFacts facts, RouteDetails? details)
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        RequestScanner.Scan(body, new ScanSettings(context.Endpoint, snapshot.AllowHttpImageUrls, _counter), facts);
+        if (_metadata is not null && facts.Error == RouteErrorCode.None) ApplyMetadata(body, facts);
+        var decision = Router.Route(snapshot, facts, context, details);
+        RoutingTelemetry.Record(decision);
+        if (!decision.Succeeded && _logger.IsEnabled(LogLevel.Debug))
+        {
+            string param = decision.Error.Param.ToString();
+            RoutingLog.Rejected(_logger, decision.ErrorCode, param);
+        }
+        return decision;
+    }
+
+    private void ApplyMetadata(ReadOnlySpan<byte> body, RequestFacts facts)
+    {
+        for (int i = 0; i < facts.ImageCount; i++)
+        {
+            ref var image = ref facts.Images[i];
+            if (image.Source != ImageSourceKind.Url || image.UrlEscaped) continue;
+            if (_metadata!.TryGet(body.Slice(image.UrlStart, image.UrlLength), out int w, out int h, out var format))
+            {
+                image.Width = w; image.Height = h; image.Format = format; image.DimensionsKnown = true;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _subscription?.Dispose();
+}
+
+/// <summary>Optional collaborators of a <see cref="RoutingEngine"/>.</summary>
+public sealed class RoutingEngineServices
+{
+    /// <summary>Extra policies, selectable by name next to the built-in ones.</summary>
+    public IEnumerable<IRoutingPolicy>? Policies { get; init; }
+    /// <summary>The text token counter. Default: <see cref="HeuristicTokenCounter"/>.</summary>
+    public ITokenCounter? TokenCounter { get; init; }
+    /// <summary>Known sizes of URL images.</summary>
+    public IImageMetadataProvider? ImageMetadata { get; init; }
+    /// <summary>Logger for rejections and catalog reloads.</summary>
+    public ILogger? Logger { get; init; }
+}
+
+/// <summary>The catalog embedded in the assembly (the seeds' aliases and models with published figures).</summary>
+public static class DefaultCatalog
+{
+    /// <summary>The embedded catalog as configuration JSON (a <c>Routing</c> section).</summary>
+    public static Stream OpenJson() =>
+        typeof(DefaultCatalog).Assembly.GetManifestResourceStream("RoutingCore.default-catalog.json")
+        ?? throw new InvalidOperationException("The default catalog resource is missing from the assembly.");
+
+    /// <summary>Binds the embedded catalog into fresh options, exactly as a host's configuration would be bound.</summary>
+    public static RoutingOptions LoadOptions()
+    {
+        using var stream = OpenJson();
+        var configuration = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        var options = new RoutingOptions();
+        configuration.GetSection(RoutingOptions.DefaultSectionName).Bind(options);
+        return options;
+    }
+}
