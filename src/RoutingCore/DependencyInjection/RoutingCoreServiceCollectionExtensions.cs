@@ -33,8 +33,8 @@ public static class RoutingCoreServiceCollectionExtensions
 
     private static IServiceCollection AddCore(IServiceCollection services, string sectionPath)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>>(sp =>
-            new RoutingOptionsValidator(sp.GetServices<IRoutingPolicy>(), sectionPath)));
+        services.TryAddSingleton(new RoutingSectionPath(sectionPath));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>());
         services.AddOptions<RoutingOptions>().ValidateOnStart();
         services.TryAddSingleton<ITokenCounter>(HeuristicTokenCounter.Instance);
         services.TryAddSingleton<IRoutingEngine>(sp => new RoutingEngine(
@@ -52,8 +52,10 @@ public static class RoutingCoreServiceCollectionExtensions
 }
 
 /// <summary>Validates <see cref="RoutingOptions"/> with the same code that builds the catalog, reporting every bad key.</summary>
-internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraPolicies, string sectionPath) : IValidateOptions<RoutingOptions>
+internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraPolicies, RoutingSectionPath section) : IValidateOptions<RoutingOptions>
 {
+    private readonly string sectionPath = section.Path;
+
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
         var errors = new List<string>();
@@ -61,3 +63,6 @@ internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraP
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
+
+/// <summary>The configuration path validation messages are prefixed with.</summary>
+internal sealed record RoutingSectionPath(string Path);

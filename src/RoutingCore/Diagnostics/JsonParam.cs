@@ -11,16 +11,20 @@ public readonly struct JsonParam : IEquatable<JsonParam>
     private readonly string? _middle;
     private readonly int _index1;
     private readonly string? _leaf;
+    private readonly string? _leaf2;
 
-    internal JsonParam(string? root, int index0 = -1, string? middle = null, int index1 = -1, string? leaf = null)
+    internal JsonParam(string? root, int index0 = -1, string? middle = null, int index1 = -1, string? leaf = null, string? leaf2 = null)
     {
-        _root = root; _index0 = index0; _middle = middle; _index1 = index1; _leaf = leaf;
+        _root = root; _index0 = index0; _middle = middle; _index1 = index1; _leaf = leaf; _leaf2 = leaf2;
     }
 
     /// <summary>True when no path is recorded (the error concerns the body as a whole).</summary>
     public bool IsEmpty => _root is null;
 
-    internal JsonParam WithLeaf(string leaf) => new(_root, _index0, _middle, _index1, _leaf is null ? leaf : _leaf + "." + leaf);
+    /// <summary>Appends a key. Two keys are stored without concatenating, so building paths on the hot path allocates nothing.</summary>
+    internal JsonParam WithLeaf(string leaf) => _leaf is null ? new(_root, _index0, _middle, _index1, leaf)
+        : _leaf2 is null ? new(_root, _index0, _middle, _index1, _leaf, leaf)
+        : new(_root, _index0, _middle, _index1, _leaf, _leaf2 + "." + leaf);
 
     /// <summary>The path, or <c>null</c> when empty.</summary>
     public override string ToString()
@@ -31,6 +35,7 @@ public readonly struct JsonParam : IEquatable<JsonParam>
         if (_middle is not null) s += "." + _middle;
         if (_index1 >= 0) s += "[" + _index1 + "]";
         if (_leaf is not null) s += "." + _leaf;
+        if (_leaf2 is not null) s += "." + _leaf2;
         return s;
     }
 

@@ -112,6 +112,7 @@ internal ref partial struct RequestScanner
         image.MessageIndex = message;
         image.PartIndex = part;
         bool haveImage = false;
+        int sourceStart = -1, sourceEnd = -1;
 
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -153,8 +154,19 @@ internal ref partial struct RequestScanner
                 seenSource = true;
                 _facts.AnthropicHints = true;
                 _reader.Read();
-                if (!ReadSource(param, ref image)) return false;
-                haveImage = true;
+                if (type == PartType.Image)
+                {
+                    if (!ReadSource(param, ref image)) return false;
+                    haveImage = true;
+                }
+                else
+                {
+                    // Documents and other blocks have sources too. When the type comes after the source (rare; SDKs
+                    // write it first), the source is re-read from its own bytes once the type says it is an image.
+                    sourceStart = (int)_reader.TokenStartIndex;
+                    if (!SkipValue(countText: false)) return false;
+                    sourceEnd = (int)_reader.BytesConsumed;
+                }
             }
             else
             {
@@ -177,6 +189,13 @@ internal ref partial struct RequestScanner
                 return Commit(ref image, haveImage);
             case PartType.Image:
                 if (!seenSource) return Invalid(param.WithLeaf("source"), "An image block needs a source.");
+                if (!haveImage)
+                {
+                    var inner = new RequestScanner(_body[sourceStart..sourceEnd], _facts, new ScanSettings(RequestEndpoint.Auto, _allowHttp, _counter), _offset + sourceStart);
+                    inner._reader.Read();
+                    if (!inner.ReadSource(param, ref image)) return false;
+                    haveImage = true;
+                }
                 return Commit(ref image, haveImage);
             default:
                 // Tool results, thinking and unknown part types (audio, files, documents, future ones) are never free:
@@ -361,7 +380,7 @@ internal ref partial struct RequestScanner
                     return _facts.Fail(RouteErrorCode.ImageUrlNotAllowed, param, "The image URL names a loopback, private, link-local or internal host.");
             }
             image.UrlEscaped = _reader.ValueIsEscaped;
-            image.UrlStart = (int)_reader.TokenStartIndex + 1;
+            image.UrlStart = _offset + (int)_reader.TokenStartIndex + 1;
             image.UrlLength = raw.Length;
             return true;
         }

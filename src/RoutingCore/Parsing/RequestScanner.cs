@@ -40,9 +40,11 @@ internal ref partial struct RequestScanner
     private readonly ReadOnlySpan<byte> _body;
     private readonly ITokenCounter _counter;
     private readonly bool _allowHttp;
+    private readonly int _offset;
 
-    private RequestScanner(ReadOnlySpan<byte> body, RequestFacts facts, in ScanSettings settings)
+    private RequestScanner(ReadOnlySpan<byte> body, RequestFacts facts, in ScanSettings settings, int offset = 0)
     {
+        _offset = offset;
         _reader = new Utf8JsonReader(body, s_readerOptions);
         _facts = facts;
         _body = body;

@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using RoutingCore.Cli;
+
+namespace RoutingCore.Tests.Cli;
+
+public class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rc-cli-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    private string Write(string name, byte[] body)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, body);
+        return path;
+    }
+
+    private static (int Status, string Out, string Err) Run(string[] args, byte[]? stdin = null)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int status = CliApp.Run(args, TextReader.Null, o, e, () => new MemoryStream(stdin ?? []));
+        return (status, o.ToString(), e.ToString());
+    }
+
+    [Fact]
+    public void Route_Json_PrintsTheContractFields_OnePerFile_InOrder()
+    {
+        var ok = Write("ok.json", TestKit.ChatImage("flux-auto", "photo-640x480.png"));
+        var bad = Write("bad.json", TestKit.Chat("flux-auto", "https://127.0.0.1/x.png"));
+        var (status, output, _) = Run(["route", ok, bad, "--json"]);
+        Assert.Equal(1, status);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        var r = first.RootElement;
+        foreach (var key in new[] { "file", "ok", "requested", "alias_kind", "model", "provider", "endpoint", "catalog_version", "requires", "images", "output_images", "estimate", "fallbacks", "warnings", "error" })
+            Assert.True(r.TryGetProperty(key, out _), key);
+        Assert.Equal(ok, r.GetProperty("file").GetString());
+        Assert.True(r.GetProperty("ok").GetBoolean());
+        var image = r.GetProperty("images")[0];
+        Assert.Equal(("png", 640, 480, "exact"), (image.GetProperty("format").GetString(), image.GetProperty("width").GetInt32(), image.GetProperty("height").GetInt32(), image.GetProperty("dims").GetString()));
+        var est = r.GetProperty("estimate");
+        Assert.Equal(est.GetProperty("text_tokens").GetInt64() + est.GetProperty("image_tokens").GetInt64(), est.GetProperty("input_tokens").GetInt64());
+
+        using var second = JsonDocument.Parse(lines[1]);
+        var e = second.RootElement;
+        Assert.False(e.GetProperty("ok").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, e.GetProperty("model").ValueKind);
+        Assert.Equal("image_url_not_allowed", e.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("messages[0].content[1].image_url.url", e.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public void Route_Explain_AddsCandidates()
+    {
+        var file = Write("r.json", TestKit.Utf8("{\"model\":\"flux-auto\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        var (status, output, _) = Run(["route", file, "--json", "--explain"]);
+        Assert.Equal(0, status);
+        using var doc = JsonDocument.Parse(output);
+        var candidates = doc.RootElement.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.Equal("chosen", candidates[0].GetProperty("status").GetString());
+        Assert.Equal(doc.RootElement.GetProperty("model").GetString(), candidates[0].GetProperty("model").GetString());
+        Assert.Contains(candidates, c => c.GetProperty("status").GetString() == "rejected" && c.GetProperty("reason").GetString() == "missing_capability");
+    }
+
+    [Fact]
+    public void Route_Stdin_IsReadForDash()
+    {
+        var (status, output, _) = Run(["route", "-", "--json"], TestKit.Utf8("""{"model":"flux-fast","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal(0, status);
+        Assert.Contains("\"file\":\"-\"", output);
+    }
+
+    [Fact]
+    public void Route_HumanOutput_ShowsDecisionCostAndImages()
+    {
+        var file = Write("r.json", TestKit.ChatImage("flux-auto", "photo-640x480.png"));
+        var (status, output, _) = Run(["route", file, "--explain"]);
+        Assert.Equal(0, status);
+        Assert.Contains("(auto) ->", output);
+        Assert.Contains("cost", output);
+        Assert.Contains("image 0 messages[0].content[1]: data png 640x480", output);
+        Assert.Contains("candidate", output);
+    }
+
+    [Theory]
+    [InlineData("route")]
+    [InlineData("route /nonexistent/file.json")]
+    [InlineData("fly")]
+    [InlineData("route x.json --endpoint grpc")]
+    [InlineData("route x.json --max-cost cheap")]
+    [InlineData("models --catalog /nonexistent/catalog.json")]
+    [InlineData("")]
+    public void UsageAndFileErrors_ExitWith2(string args)
+    {
+        Assert.Equal(2, Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Status);
+    }
+
+    [Fact]
+    public void AllowAndMaxCost_AreApplied()
+    {
+        var file = Write("r.json", TestKit.Utf8("""{"model":"flux-pinned-gpt-5","messages":[{"role":"user","content":"hi"}]}"""));
+        var (status, output, _) = Run(["route", file, "--json", "--allow", "claude-haiku-4-5"]);
+        Assert.Equal(1, status);
+        Assert.Contains("model_not_allowed", output);
+        var (s2, o2, _) = Run(["route", file, "--json", "--max-cost", "0.0000001"]);
+        Assert.Equal(1, s2);
+        Assert.Contains("over_budget", o2);
+    }
+
+    [Fact]
+    public void Models_Json_IsAnOpenAIStyleList_AndCatalogReplacesTheDefault()
+    {
+        var (status, output, _) = Run(["models", "--json"]);
+        Assert.Equal(0, status);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Equal("list", doc.RootElement.GetProperty("object").GetString());
+
+        var catalog = Write("c.json", Encoding.UTF8.GetBytes("""{"Routing":{"Models":{"only":{"Provider":"p","Tier":"t","Capabilities":["text"]}},"Aliases":{"a":{"Kind":"auto"}}}}"""));
+        var (s2, o2, _) = Run(["models", "--catalog", catalog, "--json"]);
+        Assert.Equal(0, s2);
+        using var d2 = JsonDocument.Parse(o2);
+        Assert.Equal(["a", "only"], d2.RootElement.GetProperty("data").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public void InvalidCatalogFile_ExitsWith2_NamingTheKey()
+    {
+        var catalog = Write("c.json", Encoding.UTF8.GetBytes("""{"Routing":{"Models":{"only":{"Provider":"p","Tier":"t","Capabilities":["text"]}},"Policy":"nope"}}"""));
+        var (status, _, err) = Run(["models", "--catalog", catalog]);
+        Assert.Equal(2, status);
+        Assert.Contains("Routing:Policy", err);
+    }
+}

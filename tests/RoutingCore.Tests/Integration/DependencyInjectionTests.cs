@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace RoutingCore.Tests.Integration;
+
+public class DependencyInjectionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("rc-di-").FullName;
+
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+
+    private static string Catalog(string autoTarget) => $$"""
+        {"Routing":{"Models":{
+          "small":{"Provider":"p","Tier":"fast","Capabilities":["text"],"InputPerMillion":1,"OutputPerMillion":1,"DefaultOutputTokens":10},
+          "large":{"Provider":"p","Tier":"fast","Capabilities":["text"],"InputPerMillion":5,"OutputPerMillion":5,"DefaultOutputTokens":10} },
+          "Aliases":{"main":{"Kind":"pinned","Model":"{{autoTarget}}" } } } }
+        """;
+
+    private static readonly byte[] Body = TestKit.Utf8("""{"model":"main","messages":[{"role":"user","content":"x"}]}""");
+
+    [Fact]
+    public void AddRoutingCore_FromJsonFile_ReloadsAndSeesTheNewDecision_AndKeepsLastGoodOnInvalidReload()
+    {
+        var path = Path.Combine(_dir, "routing.json");
+        File.WriteAllText(path, Catalog("small"));
+        var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+        using var provider = new ServiceCollection().AddRoutingCore(configuration.GetSection("Routing")).BuildServiceProvider();
+        var engine = provider.GetRequiredService<IRoutingEngine>();
+        var first = engine.Route(Body);
+        Assert.Equal(("small", 1L), (first.ModelId, first.CatalogVersion));
+
+        File.WriteAllText(path, Catalog("large"));
+        configuration.Reload();
+        var second = engine.Route(Body);
+        // The options monitor may notify more than once per reload; each notification is a harmless rebuild.
+        Assert.Equal("large", second.ModelId);
+        Assert.True(second.CatalogVersion > 1);
+
+        File.WriteAllText(path, Catalog("missing-model"));
+        // The options monitor validates the change and refuses it; the engine never sees it.
+        Assert.ThrowsAny<Exception>(() => configuration.Reload());
+        var third = engine.Route(Body);
+        Assert.Equal(("large", second.CatalogVersion), (third.ModelId, third.CatalogVersion));
+    }
+
+    [Fact]
+    public void InvalidConfiguration_FailsAtStart_NamingTheBadKey()
+    {
+        var path = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(path, Catalog("nope"));
+        var configuration = new ConfigurationBuilder().AddJsonFile(path).Build();
+        using var provider = new ServiceCollection().AddRoutingCore(configuration.GetSection("Routing")).BuildServiceProvider();
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IRoutingEngine>());
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Aliases:main:Model:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddRoutingCore_WithAction_RegistersASingleton()
+    {
+        var defaults = DefaultCatalog.LoadOptions();
+        using var provider = new ServiceCollection().AddRoutingCore(o =>
+        {
+            foreach (var (k, v) in defaults.Models) o.Models[k] = v;
+            foreach (var (k, v) in defaults.Aliases) o.Aliases[k] = v;
+            o.Policy = "cheapest";
+        }).BuildServiceProvider();
+        var engine = provider.GetRequiredService<IRoutingEngine>();
+        Assert.Same(engine, provider.GetRequiredService<IRoutingEngine>());
+        Assert.Equal("cheapest", engine.Catalog.Policy.Name);
+        Assert.True(engine.Route(TestKit.ChatImage("flux-auto", "photo-640x480.png")).Succeeded);
+    }
+}
