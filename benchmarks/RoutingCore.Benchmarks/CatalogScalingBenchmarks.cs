@@ -2,7 +2,12 @@ using BenchmarkDotNet.Attributes;
 
 namespace RoutingCore.Benchmarks;
 
-/// <summary>The 1 KB text shape against a 20-model and a 1,000-model catalog (same aliases), and two-thread throughput.</summary>
+/// <summary>
+/// The 1 KB text shape against a 20-model and a 1,000-model catalog (same aliases), and two-thread throughput.
+/// The large catalog is filled with variants of the default models: <c>spread</c> gives each variant a lower,
+/// distinct quality (older or distilled versions, as in real catalogs); <c>copies</c> repeats the originals' exact
+/// figures, the worst case for the policy's early exit because every copy ties with its original.
+/// </summary>
 [MemoryDiagnoser]
 public class CatalogScalingBenchmarks
 {
@@ -15,6 +20,9 @@ public class CatalogScalingBenchmarks
     [Params("flux-auto", "flux-pinned-gpt-5")]
     public string Requested { get; set; } = "";
 
+    [Params("spread", "copies")]
+    public string Variants { get; set; } = "";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -26,7 +34,13 @@ public class CatalogScalingBenchmarks
         for (int i = 0; options.Models.Count < Models; i++)
         {
             var (k, v) = templates[i % templates.Count];
-            options.Models[$"{k}-variant-{i}"] = v;
+            options.Models[$"{k}-variant-{i}"] = Variants == "copies" ? v : new ModelOptions
+            {
+                Provider = v.Provider, Tier = v.Tier, Capabilities = v.Capabilities, ContextWindow = v.ContextWindow,
+                MaxOutputTokens = v.MaxOutputTokens, DefaultOutputTokens = v.DefaultOutputTokens, InputPerMillion = v.InputPerMillion,
+                OutputPerMillion = v.OutputPerMillion, ImageInput = v.ImageInput, ImageOutput = v.ImageOutput,
+                Quality = Math.Round(v.Quality * (0.5 + 0.45 * ((i * 7919) % 1000) / 1000.0), 4),
+            };
         }
         while (options.Models.Count > Models)
         {

@@ -56,7 +56,7 @@ public static class DomBaseline
                 long output = maxTokens > 0 ? maxTokens : m.DefaultOutputTokens;
                 decimal cost = (textTokens + imageTokens) * m.InputPerMillion / 1_000_000m + output * m.OutputPerMillion / 1_000_000m
                     + (imageOut ? m.ImageOutput!.PricePerImage : 0);
-                return (m, score: catalog.Policy.Score(m, new CostEstimate(textTokens, imageTokens, output, 0, cost, false)), cost);
+                return (m, score: catalog.Policy.Score(m, new CostEstimate(textTokens, imageTokens, output, 0, (long)(cost * 1_000_000_000_000m), false)), cost);
             })
             .OrderByDescending(x => x.score).ThenBy(x => x.cost).ThenBy(x => x.m.Id, StringComparer.Ordinal)
             .FirstOrDefault().m?.Id;

@@ -29,6 +29,17 @@ internal static class CatalogBuilder
         var textModels = models.Where(m => m.Has(Capabilities.Text)).ToArray();
         var imageModels = models.Where(m => m.Has(Capabilities.ImageOutput)).ToArray();
 
+        IRoutingPolicy? policy = null;
+        var policyName = string.IsNullOrWhiteSpace(options.Policy) ? "balanced" : options.Policy.Trim();
+        foreach (var p in policies)
+        {
+            if (string.Equals(p.Name, policyName, StringComparison.OrdinalIgnoreCase)) policy = p;
+        }
+        if (policy is null)
+        {
+            errors.Add($"{root}Policy: unknown policy '{options.Policy}' (known: {string.Join(", ", policies.Select(p => p.Name))}).");
+        }
+        var ranking = policy ?? RoutingPolicies.Balanced;
         var aliases = new List<AliasEntry>();
         foreach (var (id, a) in options.Aliases ?? [])
         {
@@ -38,18 +49,18 @@ internal static class CatalogBuilder
             switch (a?.Kind?.Trim().ToLowerInvariant())
             {
                 case "auto":
-                    aliases.Add(Alias(id, AliasKind.Auto, a, textModels));
+                    aliases.Add(Alias(id, AliasKind.Auto, a, Ranked(textModels, ranking)));
                     break;
                 case "image":
                     if (imageModels.Length == 0) errors.Add($"{key}:Kind: an image alias needs at least one model with image_output.");
-                    aliases.Add(Alias(id, AliasKind.Image, a, imageModels));
+                    aliases.Add(Alias(id, AliasKind.Image, a, Ranked(imageModels, ranking)));
                     break;
                 case "tier":
                     var tier = a.Tier?.Trim().ToLowerInvariant();
                     if (string.IsNullOrEmpty(tier)) { errors.Add($"{key}:Tier: a tier alias needs a Tier."); break; }
                     var inTier = models.Where(m => m.Tier == tier).ToArray();
                     if (inTier.Length == 0) errors.Add($"{key}:Tier: no model is in tier '{tier}'.");
-                    aliases.Add(Alias(id, AliasKind.Tier, a, inTier) );
+                    aliases.Add(Alias(id, AliasKind.Tier, a, Ranked(inTier, ranking)));
                     break;
                 case "pinned":
                     if (string.IsNullOrWhiteSpace(a.Model)) { errors.Add($"{key}:Model: a pinned alias needs a Model."); break; }
@@ -63,23 +74,22 @@ internal static class CatalogBuilder
         }
         aliases.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
 
-        IRoutingPolicy? policy = null;
-        var policyName = string.IsNullOrWhiteSpace(options.Policy) ? "balanced" : options.Policy.Trim();
-        foreach (var p in policies)
-        {
-            if (string.Equals(p.Name, policyName, StringComparison.OrdinalIgnoreCase)) policy = p;
-        }
-        if (policy is null)
-        {
-            errors.Add($"{root}Policy: unknown policy '{options.Policy}' (known: {string.Join(", ", policies.Select(p => p.Name))}).");
-        }
         if (options.MaxFallbacks is < 0 or > FallbackBuffer.MaxCount)
         {
             errors.Add($"{root}MaxFallbacks: must be between 0 and {FallbackBuffer.MaxCount}.");
         }
         if (models.Count == 0 && errors.Count == 0) errors.Add($"{root}Models: the catalog has no models.");
         if (errors.Count > 0) return null;
-        return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf, imageModels);
+        return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf, Ranked(imageModels, ranking));
+    }
+
+    /// <summary>Candidates ordered by the policy's score bound (best first), then ordinal id, for early exit.</summary>
+    private static ModelEntry[] Ranked(ModelEntry[] models, IRoutingPolicy policy)
+    {
+        var bounds = models.Select(policy.MaxScore).ToArray();
+        var order = Enumerable.Range(0, models.Length)
+            .OrderByDescending(i => bounds[i]).ThenBy(i => models[i].Id, StringComparer.Ordinal);
+        return [.. order.Select(i => models[i])];
     }
 
     private static AliasEntry Alias(string id, AliasKind kind, AliasOptions a, ModelEntry[] candidates) => new()
@@ -108,7 +118,9 @@ internal static class CatalogBuilder
         if (m.DefaultOutputTokens < 0) errors.Add($"{key}:DefaultOutputTokens: must not be negative.");
         if (m.MaxOutputTokens > 0 && m.DefaultOutputTokens > m.MaxOutputTokens) errors.Add($"{key}:DefaultOutputTokens: must not exceed MaxOutputTokens.");
         if (m.InputPerMillion < 0) errors.Add($"{key}:InputPerMillion: must not be negative.");
+        else if (!Estimation.Money.TryToPico(m.InputPerMillion, 1_000_000m, out _)) errors.Add($"{key}:InputPerMillion: at most 6 decimal places and at most 1000000.");
         if (m.OutputPerMillion < 0) errors.Add($"{key}:OutputPerMillion: must not be negative.");
+        else if (!Estimation.Money.TryToPico(m.OutputPerMillion, 1_000_000m, out _)) errors.Add($"{key}:OutputPerMillion: at most 6 decimal places and at most 1000000.");
 
         ImageInputSpec? input = null;
         if ((caps & Capabilities.Vision) != 0)
@@ -132,7 +144,8 @@ internal static class CatalogBuilder
             Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Provider = m.Provider!.Trim(), ProviderUtf8 = Encoding.UTF8.GetBytes(m.Provider.Trim()),
             Tier = m.Tier!.Trim().ToLowerInvariant(), Quality = m.Quality, Capabilities = caps,
             ContextWindow = m.ContextWindow, MaxOutputTokens = m.MaxOutputTokens, DefaultOutputTokens = m.DefaultOutputTokens,
-            InputPerMillion = m.InputPerMillion, OutputPerMillion = m.OutputPerMillion, ImageInput = input, ImageOutput = output,
+            InputPerMillion = m.InputPerMillion, OutputPerMillion = m.OutputPerMillion,
+            InputPicoPerToken = (long)(m.InputPerMillion * 1_000_000m), OutputPicoPerToken = (long)(m.OutputPerMillion * 1_000_000m), ImageInput = input, ImageOutput = output,
             Unconfirmed = m.Unconfirmed, Notes = m.Notes,
         };
     }
@@ -183,7 +196,8 @@ internal static class CatalogBuilder
     private static ImageOutputSpec? BuildImageOutput(ImageOutputOptions o, string key, List<string> errors)
     {
         int before = errors.Count;
-        if (o.PricePerImage is < 0) errors.Add($"{key}:PricePerImage: must not be negative.");
+        if (o.PricePerImage is { } ppi && !Estimation.Money.TryToPico(ppi, Estimation.Money.PicoPerUsd, out _))
+            errors.Add($"{key}:PricePerImage: must be between 0 and 1000000 with at most 12 decimal places.");
         if (o.MaxImages < 0) errors.Add($"{key}:MaxImages: must not be negative.");
         int dw = 0, dh = 0;
         if (o.DefaultSize is not null && !RequestNames.TryParseSize(o.DefaultSize, out dw, out dh))
@@ -198,7 +212,11 @@ internal static class CatalogBuilder
         var rules = new List<ImagePriceRule>();
         foreach (var (k, price) in o.Prices ?? [])
         {
-            if (price < 0) { errors.Add($"{key}:Prices:{k}: must not be negative."); continue; }
+            if (!Estimation.Money.TryToPico(price, Estimation.Money.PicoPerUsd, out long pico))
+            {
+                errors.Add($"{key}:Prices:{k}: must be between 0 and 1000000 with at most 12 decimal places.");
+                continue;
+            }
             var parts = k.Split('/');
             int w = 0, h = 0;
             var q = ImageQuality.Unspecified;
@@ -209,14 +227,15 @@ internal static class CatalogBuilder
                 _ => false,
             };
             if (!ok || q == ImageQuality.Auto) errors.Add($"{key}:Prices:{k}: keys are WxH/quality, WxH or quality (low, medium, high, standard, hd).");
-            else rules.Add(new ImagePriceRule(w, h, q, price));
+            else rules.Add(new ImagePriceRule(w, h, q, price) { PricePico = pico });
         }
         if (o.PricePerImage is null && rules.Count == 0) errors.Add($"{key}:PricePerImage: a price is required (PricePerImage or Prices).");
         if (errors.Count > before) return null;
         rules.Sort((a, b) => (a.Width, a.Height, a.Quality).CompareTo((b.Width, b.Height, b.Quality)));
+        decimal perImage = o.PricePerImage ?? rules.Max(r => r.Price);
         return new ImageOutputSpec
         {
-            PricePerImage = o.PricePerImage ?? rules.Max(r => r.Price), MaxImages = o.MaxImages, DefaultWidth = dw, DefaultHeight = dh,
+            PricePerImage = perImage, PricePerImagePico = (long)(perImage * Estimation.Money.PicoPerUsd), MaxImages = o.MaxImages, DefaultWidth = dw, DefaultHeight = dh,
             Sizes = [.. sizes], Prices = [.. rules],
         };
     }

@@ -55,13 +55,17 @@ public sealed class ImageInputSpec
 }
 
 /// <summary>One price rule of an image-output model; 0 width or <see cref="ImageQuality.Unspecified"/> matches any.</summary>
-public readonly record struct ImagePriceRule(int Width, int Height, ImageQuality Quality, decimal Price);
+public readonly record struct ImagePriceRule(int Width, int Height, ImageQuality Quality, decimal Price)
+{
+    internal long PricePico { get; init; }
+}
 
 /// <summary>Immutable image-output rules of one model, resolved from <see cref="ImageOutputOptions"/>.</summary>
 public sealed class ImageOutputSpec
 {
     /// <summary>Fallback price per image.</summary>
     public decimal PricePerImage { get; init; }
+    internal long PricePerImagePico { get; init; }
     /// <summary>Most images per request (0 = unlimited).</summary>
     public int MaxImages { get; init; }
     /// <summary>Default size width (0 when none).</summary>
@@ -101,6 +105,10 @@ public sealed class ModelEntry
     public decimal InputPerMillion { get; init; }
     /// <summary>USD per million output tokens.</summary>
     public decimal OutputPerMillion { get; init; }
+    /// <summary>Pico-dollars per input token (exact; see <c>Money</c>).</summary>
+    internal long InputPicoPerToken { get; init; }
+    /// <summary>Pico-dollars per output token.</summary>
+    internal long OutputPicoPerToken { get; init; }
     /// <summary>Image input rules, when the model has vision.</summary>
     public ImageInputSpec? ImageInput { get; init; }
     /// <summary>Image output rules, when the model generates images.</summary>

@@ -5,8 +5,6 @@ namespace RoutingCore.Estimation;
 /// <summary>Estimates what a scanned request costs on one model (FACTS §§1–2, <c>spec/estimation.md</c>).</summary>
 internal static class CostEstimator
 {
-    private const decimal PerMillion = 1_000_000m;
-
     public static CostEstimate Estimate(ModelEntry model, RequestFacts facts)
     {
         long imageTokens = 0;
@@ -29,22 +27,21 @@ internal static class CostEstimator
         long outputTokens = facts.Endpoint == RequestEndpoint.ImageGenerations ? 0
             : (facts.MaxTokens > 0 ? facts.MaxTokens : model.DefaultOutputTokens) * facts.Completions;
         int outputImages = facts.OutputImageCount;
-        decimal imagePrice = outputImages > 0 && model.ImageOutput is { } output
-            ? PricePerImage(output, facts.OutputWidth, facts.OutputHeight, facts.OutputQuality)
-            : 0m;
+        long imagePrice = outputImages > 0 && model.ImageOutput is { } output
+            ? PricePerImagePico(output, facts.OutputWidth, facts.OutputHeight, facts.OutputQuality)
+            : 0;
         long inputTokens = facts.TextTokens + imageTokens;
-        decimal cost = inputTokens * model.InputPerMillion / PerMillion
-            + outputTokens * model.OutputPerMillion / PerMillion
-            + outputImages * imagePrice;
+        long cost = Money.Saturate((Int128)inputTokens * model.InputPicoPerToken + (Int128)outputTokens * model.OutputPicoPerToken
+            + (Int128)outputImages * imagePrice);
         return new CostEstimate(facts.TextTokens, imageTokens, outputTokens, outputImages, cost, assumed);
     }
 
     /// <summary>
     /// The price of one generated image: <c>WxH/quality</c>, then <c>WxH</c>, then <c>quality</c>, then
-    /// <see cref="ImageOutputSpec.PricePerImage"/>. A missing or <c>auto</c> quality takes the most expensive listed
+    /// <see cref="ImageOutputSpec.PricePerImage"/>, in pico-dollars. A missing or <c>auto</c> quality takes the most expensive listed
     /// quality; a missing size takes the default size, or without one the most expensive price of all.
     /// </summary>
-    public static decimal PricePerImage(ImageOutputSpec spec, int width, int height, ImageQuality quality)
+    public static long PricePerImagePico(ImageOutputSpec spec, int width, int height, ImageQuality quality)
     {
         bool anyQuality = quality is ImageQuality.Unspecified or ImageQuality.Auto;
         if (width == 0)
@@ -54,29 +51,29 @@ internal static class CostEstimator
             height = spec.DefaultHeight;
         }
         var rules = spec.Prices;
-        decimal best = -1;
+        long best = -1;
         foreach (var r in rules)
         {
             if (r.Width == width && r.Height == height && r.Quality != ImageQuality.Unspecified && (anyQuality || r.Quality == quality))
-                best = Math.Max(best, r.Price);
+                best = Math.Max(best, r.PricePico);
         }
         if (best >= 0) return best;
         foreach (var r in rules)
         {
-            if (r.Width == width && r.Height == height && r.Quality == ImageQuality.Unspecified) return r.Price;
+            if (r.Width == width && r.Height == height && r.Quality == ImageQuality.Unspecified) return r.PricePico;
         }
         foreach (var r in rules)
         {
             if (r.Width == 0 && r.Quality != ImageQuality.Unspecified && (anyQuality || r.Quality == quality))
-                best = Math.Max(best, r.Price);
+                best = Math.Max(best, r.PricePico);
         }
-        return best >= 0 ? best : spec.PricePerImage;
+        return best >= 0 ? best : spec.PricePerImagePico;
     }
 
-    private static decimal MaxPrice(ImageOutputSpec spec)
+    private static long MaxPrice(ImageOutputSpec spec)
     {
-        decimal max = spec.PricePerImage;
-        foreach (var r in spec.Prices) max = Math.Max(max, r.Price);
+        long max = spec.PricePerImagePico;
+        foreach (var r in spec.Prices) max = Math.Max(max, r.PricePico);
         return max;
     }
 }

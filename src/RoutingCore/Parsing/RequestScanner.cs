@@ -145,27 +145,30 @@ internal ref partial struct RequestScanner
         "size", "quality",
     ];
 
-    private readonly int RootKey()
+    private static readonly byte[][] s_rootKeyBytes = [.. s_rootKeys.Select(Encoding.UTF8.GetBytes)];
+
+    private readonly int RootKey() => MatchKey(s_rootKeyBytes);
+
+    /// <summary>
+    /// The index of the current property name in <paramref name="keys"/>, or -1. Unescaped names (the norm) are
+    /// compared by length, then bytes; escaped names go through <c>ValueTextEquals</c>, which unescapes.
+    /// </summary>
+    private readonly int MatchKey(byte[][] keys)
     {
-        ref readonly var r = ref _reader;
-        if (r.ValueTextEquals("model"u8)) return 0;
-        if (r.ValueTextEquals("messages"u8)) return 1;
-        if (r.ValueTextEquals("system"u8)) return 2;
-        if (r.ValueTextEquals("prompt"u8)) return 3;
-        if (r.ValueTextEquals("max_tokens"u8)) return 4;
-        if (r.ValueTextEquals("max_completion_tokens"u8)) return 5;
-        if (r.ValueTextEquals("tools"u8)) return 6;
-        if (r.ValueTextEquals("functions"u8)) return 7;
-        if (r.ValueTextEquals("response_format"u8)) return 8;
-        if (r.ValueTextEquals("stream"u8)) return 9;
-        if (r.ValueTextEquals("n"u8)) return 10;
-        if (r.ValueTextEquals("reasoning_effort"u8)) return 11;
-        if (r.ValueTextEquals("reasoning"u8)) return 12;
-        if (r.ValueTextEquals("thinking"u8)) return 13;
-        if (r.ValueTextEquals("modalities"u8)) return 14;
-        if (r.ValueTextEquals("image_config"u8)) return 15;
-        if (r.ValueTextEquals("size"u8)) return 16;
-        if (r.ValueTextEquals("quality"u8)) return 17;
+        if (!_reader.ValueIsEscaped)
+        {
+            var name = _reader.ValueSpan;
+            for (int i = 0; i < keys.Length; i++)
+            {
+                var key = keys[i];
+                if (key.Length == name.Length && name.SequenceEqual(key)) return i;
+            }
+            return -1;
+        }
+        for (int i = 0; i < keys.Length; i++)
+        {
+            if (_reader.ValueTextEquals(keys[i])) return i;
+        }
         return -1;
     }
 
@@ -320,19 +323,8 @@ internal ref partial struct RequestScanner
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (!CheckString()) return false;
-            int key = _reader.ValueTextEquals("num_images"u8) ? 0
-                : _reader.ValueTextEquals("size"u8) ? 1
-                : _reader.ValueTextEquals("image_size"u8) ? 2
-                : _reader.ValueTextEquals("quality"u8) ? 3
-                : _reader.ValueTextEquals("aspect_ratio"u8) ? 4
-                : _reader.ValueTextEquals("resolution"u8) ? 5
-                : _reader.ValueTextEquals("seed"u8) ? 6
-                : _reader.ValueTextEquals("rewrite_prompt"u8) ? 7 : -1;
-            string? name = key switch
-            {
-                0 => "num_images", 1 => "size", 2 => "image_size", 3 => "quality", 4 => "aspect_ratio", 5 => "resolution",
-                6 => "seed", 7 => "rewrite_prompt", _ => null,
-            };
+            int key = MatchKey(s_imageConfigKeyBytes);
+            string? name = key >= 0 ? s_imageConfigKeys[key] : null;
             if (key >= 0)
             {
                 if ((seen & (1u << key)) != 0) return _facts.Fail(RouteErrorCode.DuplicateKey, param.WithLeaf(name!), "The key appears twice.");
@@ -353,6 +345,11 @@ internal ref partial struct RequestScanner
         }
         return true;
     }
+
+    private static readonly string[] s_imageConfigKeys =
+        ["num_images", "size", "image_size", "quality", "aspect_ratio", "resolution", "seed", "rewrite_prompt"];
+
+    private static readonly byte[][] s_imageConfigKeyBytes = [.. s_imageConfigKeys.Select(Encoding.UTF8.GetBytes)];
 
     private bool ReadNumImages(JsonParam param)
     {

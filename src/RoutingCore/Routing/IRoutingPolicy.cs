@@ -12,6 +12,15 @@ public interface IRoutingPolicy
 
     /// <summary>The score of <paramref name="model"/> for this request, given its estimate.</summary>
     double Score(ModelEntry model, in CostEstimate estimate);
+
+    /// <summary>
+    /// An upper bound of <see cref="Score"/> for <paramref name="model"/> over every possible request, or
+    /// <see cref="double.PositiveInfinity"/> when there is none (the default).
+    /// </summary>
+    /// <remarks>Each snapshot orders alias candidates by this bound, best first, so the router can stop as soon as
+    /// the next bound is below the worst score it keeps: the decision is the same, large catalogs cost less. A
+    /// bound that is not a true upper bound changes decisions.</remarks>
+    double MaxScore(ModelEntry model) => double.PositiveInfinity;
 }
 
 /// <summary>The policies that ship with RoutingCore.</summary>
@@ -36,18 +45,23 @@ public static class RoutingPolicies
     {
         public string Name => "balanced";
         public double Score(ModelEntry model, in CostEstimate estimate)
-            => model.Quality - 0.1 * Math.Log10(1.0 + (double)estimate.CostUsd / 0.001);
+            => model.Quality - 0.1 * Math.Log10(1.0 + estimate.CostPicoUsd * 1e-9);
+
+        // log10(1 + x) >= 0 for x >= 0, so the score never exceeds the quality.
+        public double MaxScore(ModelEntry model) => model.Quality;
     }
 
     private sealed class CheapestPolicy : IRoutingPolicy
     {
         public string Name => "cheapest";
-        public double Score(ModelEntry model, in CostEstimate estimate) => -(double)estimate.CostUsd;
+        public double Score(ModelEntry model, in CostEstimate estimate) => -(double)estimate.CostPicoUsd;
     }
 
     private sealed class QualityPolicy : IRoutingPolicy
     {
         public string Name => "quality";
         public double Score(ModelEntry model, in CostEstimate estimate) => model.Quality;
+
+        public double MaxScore(ModelEntry model) => model.Quality;
     }
 }

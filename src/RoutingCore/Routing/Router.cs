@@ -64,7 +64,7 @@ internal static class Router
                 "The model is not in this tenant's allow-list.", model), model, alias, kind, needs, warnings);
         }
         var reason = Eligibility.Check(model, facts, needs, out var estimate, out int imageIndex);
-        if (reason == RejectionReason.None && context.MaxCostUsd is { } max && estimate.CostUsd > max) reason = RejectionReason.OverBudget;
+        if (reason == RejectionReason.None && MaxPico(context) is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
         details?.CandidateList.Add(new RouteExplanation(model, reason == RejectionReason.None ? "chosen" : "rejected",
             double.NaN, estimate.CostUsd, reason));
         if (reason != RejectionReason.None)
@@ -86,17 +86,20 @@ internal static class Router
         int reasons = 0;
         bool explain = details is { Explain: true };
         var allowed = context.AllowedModels;
-        decimal? maxCost = context.MaxCostUsd;
+        long? maxCost = MaxPico(context);
 
         foreach (var model in candidates)
         {
+            // Candidates come ordered by the policy's score bound: once the next bound is below the worst score
+            // kept, no later candidate can enter the top (ties still enter, so tie-breaking is unaffected).
+            if (count == keep && !explain && policy.MaxScore(model) < top[keep - 1].Score) break;
             RejectionReason reason;
             CostEstimate estimate = default;
             if (allowed is not null && !allowed.Contains(model.Id)) reason = RejectionReason.NotAllowed;
             else
             {
                 reason = Eligibility.Check(model, facts, needs, out estimate, out _);
-                if (reason == RejectionReason.None && maxCost is { } max && estimate.CostUsd > max) reason = RejectionReason.OverBudget;
+                if (reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
             }
             if (reason != RejectionReason.None)
             {
@@ -143,9 +146,14 @@ internal static class Router
     private static bool Better(in Ranked a, in Ranked b)
     {
         if (a.Score != b.Score) return a.Score > b.Score;
-        if (a.Estimate.CostUsd != b.Estimate.CostUsd) return a.Estimate.CostUsd < b.Estimate.CostUsd;
+        if (a.Estimate.CostPicoUsd != b.Estimate.CostPicoUsd) return a.Estimate.CostPicoUsd < b.Estimate.CostPicoUsd;
         return string.CompareOrdinal(a.Model.Id, b.Model.Id) < 0;
     }
+
+    /// <summary>The host's budget in pico-dollars (rounded down: a cost equal to the budget still fits).</summary>
+    private static long? MaxPico(in RouteContext context) =>
+        context.MaxCostUsd is not { } max ? null : max <= 0 ? 0 : max >= long.MaxValue / Estimation.Money.PicoPerUsd ? long.MaxValue
+        : (long)decimal.Truncate(max * Estimation.Money.PicoPerUsd);
 
     private static void SortExplanations(List<RouteExplanation> list, ModelEntry? chosen)
     {

@@ -124,3 +124,26 @@ public class CatalogTests
         Assert.Equal(0.25m, image.GetProperty("pricing").GetProperty("per_image_by").GetProperty("1024x1536/high").GetDecimal());
     }
 }
+
+public class PriceValidationTests
+{
+    [Theory]
+    [InlineData(0.1234567)]
+    [InlineData(2_000_000)]
+    public void TokenPrices_BeyondSixDecimalsOrOutOfRange_AreRejected(double price)
+    {
+        var o = new RoutingOptions();
+        o.Models["m"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"], InputPerMillion = (decimal)price };
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RoutingEngine(o));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Models:m:InputPerMillion:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Costs_AreExactInPicoDollars()
+    {
+        var o = new RoutingOptions();
+        o.Models["m"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"], InputPerMillion = 0.000001m, OutputPerMillion = 999_999.999999m, DefaultOutputTokens = 3 };
+        var d = new RoutingEngine(o).Route(TestKit.Utf8("""{"model":"m","messages":[{"role":"user","content":"abcd"}]}"""));
+        Assert.Equal(8 * 0.000001m / 1_000_000 + 3 * 999_999.999999m / 1_000_000, d.Estimate.CostUsd);
+    }
+}

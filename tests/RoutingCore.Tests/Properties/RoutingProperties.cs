@@ -158,3 +158,51 @@ internal static class ReferenceExtractor
         return (false, 1 + (b[24] | b[25] << 8 | b[26] << 16), 1 + (b[27] | b[28] << 8 | b[29] << 16), ImageFormat.WebP);
     }
 }
+
+/// <summary>The policy's early exit (R-POL-3) never changes a decision.</summary>
+public class EarlyExitProperties
+{
+    private static RoutingEngine LargeCatalog(string policy)
+    {
+        var defaults = DefaultCatalog.LoadOptions();
+        var options = new RoutingOptions { Policy = policy };
+        foreach (var (k, v) in defaults.Aliases) options.Aliases[k] = v;
+        int i = 0;
+        foreach (var (k, v) in defaults.Models.OrderBy(m => m.Key, StringComparer.Ordinal))
+        {
+            options.Models[k] = v;
+            for (int copy = 0; copy < 6; copy++, i++)
+            {
+                options.Models[$"{k}-v{copy}"] = new ModelOptions
+                {
+                    Provider = v.Provider, Tier = v.Tier, Capabilities = v.Capabilities, ContextWindow = v.ContextWindow,
+                    MaxOutputTokens = v.MaxOutputTokens, DefaultOutputTokens = v.DefaultOutputTokens, ImageInput = v.ImageInput, ImageOutput = v.ImageOutput,
+                    InputPerMillion = v.InputPerMillion * (1 + copy % 3), OutputPerMillion = v.OutputPerMillion,
+                    Quality = copy == 0 ? v.Quality : Math.Round(v.Quality * (0.6 + 0.07 * copy), 3),
+                };
+            }
+        }
+        return new RoutingEngine(options);
+    }
+
+    [Theory]
+    [InlineData("balanced")]
+    [InlineData("quality")]
+    [InlineData("cheapest")]
+    public void EarlyExit_GivesTheSameDecisionAsFullEvaluation_Meets_Specification(string policy)
+    {
+        var engine = LargeCatalog(policy);
+        var ids = engine.Catalog.Aliases.Select(a => a.Id).ToArray();
+        var full = new RouteDetails { Explain = true };
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(RoutingGenerators.Request(ids).ToArbitrary(), spec =>
+        {
+            var body = spec.ToJson();
+            var fast = engine.Route(body);
+            var slow = engine.Route(body, default, full); // explaining evaluates every candidate
+            Assert.Equal(slow.ModelId, fast.ModelId);
+            Assert.Equal(slow.ErrorCode, fast.ErrorCode);
+            Assert.Equal(slow.FallbackCount, fast.FallbackCount);
+            for (int i = 0; i < fast.FallbackCount; i++) Assert.Equal(slow.GetFallback(i).Id, fast.GetFallback(i).Id);
+        }));
+    }
+}

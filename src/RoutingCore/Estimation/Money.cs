@@ -1,0 +1,29 @@
+namespace RoutingCore.Estimation;
+
+/// <summary>
+/// Costs are computed in whole pico-dollars (10⁻¹² USD) with 64/128-bit integers: exact for every price with up to
+/// six decimals per million tokens or twelve per image, an order of magnitude cheaper than <see cref="decimal"/>
+/// arithmetic per candidate, and converted to <see cref="decimal"/> USD only where a caller reads it.
+/// </summary>
+internal static class Money
+{
+    public const decimal PicoPerUsd = 1_000_000_000_000m;
+
+    /// <summary>Largest price accepted (USD per image, or USD per million tokens), so products stay far inside 128 bits.</summary>
+    public const decimal MaxPrice = 1_000_000m;
+
+    /// <summary>Converts an exact amount; false when it has finer precision than <paramref name="scale"/> allows or is out of range.</summary>
+    public static bool TryToPico(decimal usd, decimal scale, out long pico)
+    {
+        pico = 0;
+        if (usd < 0 || usd > MaxPrice) return false;
+        decimal p = usd * scale;
+        if (p != decimal.Truncate(p)) return false;
+        pico = (long)p;
+        return true;
+    }
+
+    public static decimal ToUsd(long pico) => pico / PicoPerUsd;
+
+    public static long Saturate(Int128 value) => value > long.MaxValue ? long.MaxValue : (long)value;
+}
