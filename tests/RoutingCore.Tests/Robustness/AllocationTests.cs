@@ -1,6 +1,8 @@
 namespace RoutingCore.Tests.Robustness;
 
 /// <summary>Steady-state routing allocates nothing (measured with the thread's allocation counter).</summary>
+/// <remarks>Shares a collection with the meter test: a listening MeterListener runs its callback on the routing thread.</remarks>
+[Collection(GlobalListeners.Name)]
 public class AllocationTests
 {
     public static TheoryData<string> Shapes() => new()
