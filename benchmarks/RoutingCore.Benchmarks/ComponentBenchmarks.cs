@@ -38,6 +38,9 @@ public class ComponentBenchmarks
 
     [Benchmark]
     public long RouteAuto() => _engine.Route(_auto).CatalogVersion;
+
+    [Benchmark]
+    public string? DomAuto() => DomBaseline.Route(_auto, _engine.Catalog);
 }
 
 /// <summary>Per-candidate costs on the 1 KB text shape.</summary>

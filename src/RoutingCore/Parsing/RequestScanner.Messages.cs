@@ -34,7 +34,6 @@ internal ref partial struct RequestScanner
         bool seenRole = false, seenContent = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             if (_reader.ValueTextEquals("role"u8))
             {
                 if (seenRole) return Duplicate(new JsonParam("messages", index, "role"));
@@ -53,6 +52,7 @@ internal ref partial struct RequestScanner
             else
             {
                 // tool_calls, name, tool_call_id, …: the model reads them, so their strings are priced as text.
+                if (!CheckString()) return false; // known keys are ASCII by construction
                 _reader.Read();
                 if (!SkipValue(countText: true)) return false;
             }
@@ -116,7 +116,6 @@ internal ref partial struct RequestScanner
 
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             if (_reader.ValueTextEquals("type"u8))
             {
                 if (seenType) return Duplicate(param.WithLeaf("type"));
@@ -170,6 +169,7 @@ internal ref partial struct RequestScanner
             }
             else
             {
+                if (!CheckString()) return false; // known keys are ASCII by construction
                 _reader.Read();
                 if (!SkipValue(countText: false)) return false;
             }
@@ -229,7 +229,6 @@ internal ref partial struct RequestScanner
         bool seenUrl = false, seenDetail = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             if (_reader.ValueTextEquals("url"u8))
             {
                 if (seenUrl) return Duplicate(param.WithLeaf("url"));
@@ -254,6 +253,7 @@ internal ref partial struct RequestScanner
             }
             else
             {
+                if (!CheckString()) return false; // known keys are ASCII by construction
                 _reader.Read();
                 if (!SkipValue(countText: false)) return false;
             }
@@ -273,7 +273,6 @@ internal ref partial struct RequestScanner
         Span<byte> mediaBuffer = stackalloc byte[64];
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             if (_reader.ValueTextEquals("type"u8))
             {
                 if (seenType) return Duplicate(param.WithLeaf("type"));
@@ -325,6 +324,7 @@ internal ref partial struct RequestScanner
             }
             else
             {
+                if (!CheckString()) return false; // known keys are ASCII by construction
                 _reader.Read();
                 if (!SkipValue(countText: false)) return false;
             }

@@ -104,8 +104,8 @@ internal ref partial struct RequestScanner
         uint seen = 0;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             int key = RootKey();
+            if (key < 0 && !CheckString()) return false; // known keys are ASCII by construction
             if (key >= 0)
             {
                 if ((seen & (1u << key)) != 0) return _facts.Fail(RouteErrorCode.DuplicateKey, new JsonParam(s_rootKeys[key]), "The key appears twice.");
@@ -274,16 +274,17 @@ internal ref partial struct RequestScanner
         bool seenType = false;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             if (_reader.ValueTextEquals("type"u8))
             {
                 if (seenType) return _facts.Fail(RouteErrorCode.DuplicateKey, param.WithLeaf("type"), "The key appears twice.");
                 seenType = true;
                 _reader.Read();
                 if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("type"), "must be a string.");
+                if (!CheckString()) return false;
                 _facts.JsonSchema = _reader.ValueTextEquals("json_schema"u8);
                 continue;
             }
+            if (!CheckString()) return false;
             _reader.Read();
             if (!SkipValue(countText: false)) return false;
         }
@@ -322,8 +323,8 @@ internal ref partial struct RequestScanner
         uint seen = 0;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (!CheckString()) return false;
             int key = MatchKey(s_imageConfigKeyBytes);
+            if (key < 0 && !CheckString()) return false;
             string? name = key >= 0 ? s_imageConfigKeys[key] : null;
             if (key >= 0)
             {

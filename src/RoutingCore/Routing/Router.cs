@@ -9,11 +9,12 @@ namespace RoutingCore.Routing;
 /// </summary>
 internal static class Router
 {
+    /// <summary>A kept candidate: just what ranking compares (the chosen one's full estimate is recomputed once).</summary>
     private struct Ranked
     {
         public ModelEntry Model;
         public double Score;
-        public CostEstimate Estimate;
+        public long CostPico;
     }
 
     [InlineArray(FallbackBuffer.MaxCount + 1)]
@@ -109,7 +110,7 @@ internal static class Router
             }
             double score = policy.Score(model, estimate);
             if (explain) details!.CandidateList.Add(new RouteExplanation(model, "eligible", score, estimate.CostUsd, RejectionReason.None));
-            Insert(ref top, ref count, keep, new Ranked { Model = model, Score = score, Estimate = estimate });
+            Insert(ref top, ref count, keep, new Ranked { Model = model, Score = score, CostPico = estimate.CostPicoUsd });
         }
 
         if (count == 0)
@@ -124,11 +125,11 @@ internal static class Router
 
         FallbackBuffer fallbacks = default;
         for (int i = 1; i < count; i++) fallbacks[i - 1] = top[i].Model;
-        var chosen = top[0];
-        if (explain) SortExplanations(details!.CandidateList, chosen.Model);
-        details?.SetImageTokens(chosen.Model);
-        return new RouteDecision(snapshot, facts.Endpoint, default, chosen.Model, alias, kind, needs, chosen.Estimate, warnings,
-            facts.ImageCount, fallbacks, count - 1);
+        var chosen = top[0].Model;
+        if (explain) SortExplanations(details!.CandidateList, chosen);
+        details?.SetImageTokens(chosen);
+        return new RouteDecision(snapshot, facts.Endpoint, default, chosen, alias, kind, needs, Estimation.CostEstimator.Estimate(chosen, facts),
+            warnings, facts.ImageCount, fallbacks, count - 1);
     }
 
     /// <summary>Keeps the best <paramref name="keep"/> candidates sorted: higher score, then lower cost, then ordinal id.</summary>
@@ -146,7 +147,7 @@ internal static class Router
     private static bool Better(in Ranked a, in Ranked b)
     {
         if (a.Score != b.Score) return a.Score > b.Score;
-        if (a.Estimate.CostPicoUsd != b.Estimate.CostPicoUsd) return a.Estimate.CostPicoUsd < b.Estimate.CostPicoUsd;
+        if (a.CostPico != b.CostPico) return a.CostPico < b.CostPico;
         return string.CompareOrdinal(a.Model.Id, b.Model.Id) < 0;
     }
 

@@ -64,6 +64,16 @@ public class JsonAttackTests
     }
 
     [Theory]
+    [InlineData("{\"model\":\"gpt-5\",\"", "\":1,")]
+    [InlineData("{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\",\"", "\":1}]}],")]
+    [InlineData("{\"model\":\"gpt-5\",\"response_format\":{\"type\":\"", "\"},")]
+    public void InvalidUtf8InUnknownKeysAndReadValues_IsInvalidJson(string head, string tail)
+    {
+        byte[] body = [.. TestKit.Utf8(head), 0xC3, 0x28, .. TestKit.Utf8(tail + Msgs + "}")];
+        Assert.Equal("invalid_json", Run(body).Code);
+    }
+
+    [Theory]
     [InlineData("""{"model":"gpt-5","max_tokens":123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456,"messages":[]}""")]
     [InlineData("""{"model":"gpt-5","max_tokens":1e4096,"messages":[]}""")]
     [InlineData("""{"model":"gpt-5","max_tokens":-5,"messages":[]}""")]
