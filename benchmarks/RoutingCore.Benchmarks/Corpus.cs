@@ -8,6 +8,19 @@ public static class Corpus
     public static readonly string[] Shapes =
         ["text-1kb", "history-100kb", "image-url", "data-1mb", "data-4mb", "data-10x100kb", "anthropic-1mb", "images-generations", "chat-modalities-image"];
 
+    /// <summary>The floor: one vectorised pass over the bytes, the physical limit of reading the body once.</summary>
+    public static int Floor(ReadOnlySpan<byte> span)
+    {
+        int count = 0;
+        while (true)
+        {
+            int i = span.IndexOfAny((byte)'"', (byte)'\\');
+            if (i < 0) return count;
+            count++;
+            span = span[(i + 1)..];
+        }
+    }
+
     private static byte[] Image(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "corpus", name));
 
     private static string Uri(string mediaType, byte[] b) => $"data:{mediaType};base64,{Convert.ToBase64String(b)}";

@@ -4,19 +4,16 @@ using RoutingCore.Cli;
 
 namespace RoutingCore.Tests.Cli;
 
-public class CliTests : IDisposable
+public sealed class CliTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rc-cli-").FullName;
+    private readonly TempDirectory _temp = new();
+    private string Dir => _temp.Path;
 
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        GC.SuppressFinalize(this);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private string Write(string name, byte[] body)
     {
-        var path = Path.Combine(_dir, name);
+        var path = Path.Combine(Dir, name);
         File.WriteAllBytes(path, body);
         return path;
     }

@@ -4,15 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace RoutingCore.Tests.Integration;
 
-public class DependencyInjectionTests : IDisposable
+public sealed class DependencyInjectionTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("rc-di-").FullName;
+    private readonly TempDirectory _temp = new();
+    private string Dir => _temp.Path;
 
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        GC.SuppressFinalize(this);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static string Catalog(string autoTarget) => $$"""
         {"Routing":{"Models":{
@@ -26,7 +23,7 @@ public class DependencyInjectionTests : IDisposable
     [Fact]
     public void AddRoutingCore_FromJsonFile_ReloadsAndSeesTheNewDecision_AndKeepsLastGoodOnInvalidReload()
     {
-        var path = Path.Combine(_dir, "routing.json");
+        var path = Path.Combine(Dir, "routing.json");
         File.WriteAllText(path, Catalog("small"));
         var configuration = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
         using var provider = new ServiceCollection().AddRoutingCore(configuration.GetSection("Routing")).BuildServiceProvider();
@@ -51,7 +48,7 @@ public class DependencyInjectionTests : IDisposable
     [Fact]
     public void InvalidConfiguration_FailsAtStart_NamingTheBadKey()
     {
-        var path = Path.Combine(_dir, "bad.json");
+        var path = Path.Combine(Dir, "bad.json");
         File.WriteAllText(path, Catalog("nope"));
         var configuration = new ConfigurationBuilder().AddJsonFile(path).Build();
         using var provider = new ServiceCollection().AddRoutingCore(configuration.GetSection("Routing")).BuildServiceProvider();
