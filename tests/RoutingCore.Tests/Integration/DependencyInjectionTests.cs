@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace RoutingCore.Tests.Integration;
@@ -53,6 +54,19 @@ public sealed class DependencyInjectionTests : IDisposable
         var configuration = new ConfigurationBuilder().AddJsonFile(path).Build();
         using var provider = new ServiceCollection().AddRoutingCore(configuration.GetSection("Routing")).BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IRoutingEngine>());
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Aliases:main:Model:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task InvalidConfiguration_FailsWhenTheHostStarts_BeforeAnyRequest()
+    {
+        var path = Path.Combine(Dir, "host.json");
+        File.WriteAllText(path, Catalog("nope"));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddJsonFile(path);
+        builder.Services.AddRoutingCore(builder.Configuration.GetSection("Routing"));
+        using var host = builder.Build();
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Aliases:main:Model:", StringComparison.Ordinal));
     }
 
