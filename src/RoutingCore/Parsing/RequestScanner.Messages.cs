@@ -396,6 +396,9 @@ internal ref partial struct RequestScanner
         int comma = value.IndexOf((byte)',');
         if (comma < 0) return _facts.Fail(RouteErrorCode.InvalidImageData, param, "A data URI needs a comma before its payload.");
         var header = value[5..comma];
+        // The payload's alphabet check proves it ASCII; the header is checked here since it skipped CheckString.
+        if (!System.Text.Unicode.Utf8.IsValid(header))
+            return _facts.Fail(RouteErrorCode.InvalidJson, default, "A string is not valid UTF-8 or contains a lone surrogate escape.");
         if (header.Length < 7 || !Ascii.EqualsIgnoreCase(header[^7..], ";base64"u8))
             return _facts.Fail(RouteErrorCode.InvalidImageData, param, "A data URI image must be base64 (\";base64,\").");
         var mediaType = header[..^7];

@@ -67,6 +67,7 @@ public class JsonAttackTests
     [InlineData("{\"model\":\"gpt-5\",\"", "\":1,")]
     [InlineData("{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"x\",\"", "\":1}]}],")]
     [InlineData("{\"model\":\"gpt-5\",\"response_format\":{\"type\":\"", "\"},")]
+    [InlineData("{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/p", "ng;base64,iVBORw0KGgo=\"}}]}],")]
     public void InvalidUtf8InUnknownKeysAndReadValues_IsInvalidJson(string head, string tail)
     {
         byte[] body = [.. TestKit.Utf8(head), 0xC3, 0x28, .. TestKit.Utf8(tail + Msgs + "}")];
