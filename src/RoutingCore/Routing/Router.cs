@@ -66,8 +66,11 @@ internal static class Router
         }
         var reason = Eligibility.Check(model, facts, needs, out var estimate, out int imageIndex);
         if (reason == RejectionReason.None && MaxPico(context) is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
-        details?.CandidateList.Add(new RouteExplanation(model, reason == RejectionReason.None ? "chosen" : "rejected",
-            double.NaN, estimate.CostUsd, reason));
+        if (details is { Explain: true })
+        {
+            details.CandidateList.Add(new RouteExplanation(model, reason == RejectionReason.None ? "chosen" : "rejected",
+                double.NaN, estimate.CostUsd, reason));
+        }
         if (reason != RejectionReason.None)
         {
             return Reject(snapshot, facts, ErrorFor(reason, model, facts, needs, imageIndex), model, alias, kind, needs, warnings);

@@ -33,4 +33,17 @@ public class AllocationTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(0, allocated);
     }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Route_WithReusedDetails_AllocatesZeroBytes_UnlessExplaining(string shape)
+    {
+        var body = Body(shape);
+        var engine = TestKit.Engine;
+        var details = new RouteDetails();
+        for (int i = 0; i < 20; i++) engine.Route(body, default, details);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) engine.Route(body, default, details);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
