@@ -22,7 +22,7 @@ internal static class HumanOutput
             o.WriteLine(string.Create(Inv, $"  {d.Error.Message}"));
         }
         var req = string.Join(",", CapabilityNames.Names(d.Requirements));
-        o.WriteLine(string.Create(Inv, $"  requires {req}"));
+        if (req.Length > 0) o.WriteLine(string.Create(Inv, $"  requires {req}"));
         var images = details.Images;
         var tokens = details.ImageTokens;
         for (int i = 0; i < images.Length; i++)
