@@ -70,6 +70,36 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Aliases:main:Model:", StringComparison.Ordinal));
     }
 
+    private sealed class PreferProviderPolicy(string provider) : IRoutingPolicy
+    {
+        public string Name => "prefer-" + provider;
+        public double Score(ModelEntry model, in CostEstimate estimate) => model.Provider == provider ? 1 : 0;
+    }
+
+    private sealed class FixedCounter : ITokenCounter
+    {
+        public long CountTokens(ReadOnlySpan<byte> utf8Text) => 1000;
+    }
+
+    [Fact]
+    public void CustomPolicyAndTokenCounter_RegisteredInDI_AreSelectedByName()
+    {
+        var defaults = DefaultCatalog.LoadOptions();
+        var services = new ServiceCollection()
+            .AddSingleton<IRoutingPolicy>(new PreferProviderPolicy("anthropic"))
+            .AddSingleton<ITokenCounter>(new FixedCounter())
+            .AddRoutingCore(o =>
+            {
+                foreach (var (k, v) in defaults.Models) o.Models[k] = v;
+                foreach (var (k, v) in defaults.Aliases) o.Aliases[k] = v;
+                o.Policy = "prefer-anthropic";
+            });
+        using var provider = services.BuildServiceProvider();
+        var d = provider.GetRequiredService<IRoutingEngine>().Route(TestKit.Utf8("""{"model":"flux-auto","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal("anthropic", d.Model!.Provider);
+        Assert.Equal(1000 + 3 + 4, d.Estimate.TextTokens);
+    }
+
     [Fact]
     public void AddRoutingCore_WithAction_RegistersASingleton()
     {
