@@ -83,4 +83,22 @@ public class CostTests
     {
         Assert.Equal(tokens, HeuristicTokenCounter.Instance.CountTokens(System.Text.Encoding.UTF8.GetBytes(text)));
     }
+
+    /// <summary>The prompts of spec/estimation.md's accuracy table: the C# counter gives the table's heuristic column.</summary>
+    [Theory]
+    [InlineData("What is the capital of Australia, and why was it chosen over Sydney and Melbourne? Please answer in two short paragraphs.", 31)] // English question
+    [InlineData("You are a helpful assistant for a travel agency. Always answer politely, never invent prices, and when you do not know something, say so and suggest where the customer could find the answer.", 48)] // English instructions
+    [InlineData("def fibonacci(n: int) -> list[int]:\n    seq = [0, 1]\n    while len(seq) < n:\n        seq.append(seq[-1] + seq[-2])\n    return seq[:n]\n\nprint(fibonacci(10))\n", 39)] // Python code
+    [InlineData("{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"Get the current weather for a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"},\"unit\":{\"type\":\"string\",\"enum\":[\"celsius\",\"fahrenheit\"]}},\"required\":[\"city\"]}}}", 63)] // JSON tool schema
+    [InlineData("Привет! Расскажи, пожалуйста, как работает маршрутизация запросов между разными языковыми моделями.", 47)] // Russian
+    [InlineData("Könnten Sie mir bitte erklären, wie die Straßenbahn in München funktioniert und wo ich Fahrkarten kaufe?", 27)] // German
+    [InlineData("東京で一番おいしいラーメン屋さんを教えてください。予算は千円くらいです。", 36)] // Japanese
+    [InlineData("请用三句话解释什么是大型语言模型，以及它们如何处理图片输入。", 30)] // Chinese
+    [InlineData("مرحبا، هل يمكنك مساعدتي في كتابة رسالة شكر قصيرة لزميلي في العمل؟", 30)] // Arabic
+    [InlineData("कृपया मुझे बताइए कि कल दिल्ली में मौसम कैसा रहेगा।", 44)] // Hindi
+    [InlineData("Great job team 🎉🎉 the launch went smoothly 🚀 see you all at the party tonight 🍕🍻", 29)] // Emoji chat
+    public void HeuristicCounter_MatchesTheMeasuredAccuracyTable(string text, long tokens)
+    {
+        Assert.Equal(tokens, HeuristicTokenCounter.Instance.CountTokens(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
 }
