@@ -40,6 +40,7 @@ internal static class CatalogBuilder
             errors.Add($"{root}Policy: unknown policy '{options.Policy}' (known: {string.Join(", ", policies.Select(p => p.Name))}).");
         }
         var ranking = policy ?? RoutingPolicies.Balanced;
+        int keep = Math.Clamp(options.MaxFallbacks, 0, FallbackBuffer.MaxCount) + 1;
         var aliases = new List<AliasEntry>();
         foreach (var (id, a) in options.Aliases ?? [])
         {
@@ -49,23 +50,23 @@ internal static class CatalogBuilder
             switch (a?.Kind?.Trim().ToLowerInvariant())
             {
                 case "auto":
-                    aliases.Add(Alias(id, AliasKind.Auto, a, Ranked(textModels, ranking)));
+                    aliases.Add(Alias(id, AliasKind.Auto, a, Ranked(textModels, ranking), ranking, keep));
                     break;
                 case "image":
                     if (imageModels.Length == 0) errors.Add($"{key}:Kind: an image alias needs at least one model with image_output.");
-                    aliases.Add(Alias(id, AliasKind.Image, a, Ranked(imageModels, ranking)));
+                    aliases.Add(Alias(id, AliasKind.Image, a, Ranked(imageModels, ranking), ranking, keep));
                     break;
                 case "tier":
                     var tier = a.Tier?.Trim().ToLowerInvariant();
                     if (string.IsNullOrEmpty(tier)) { errors.Add($"{key}:Tier: a tier alias needs a Tier."); break; }
                     var inTier = models.Where(m => m.Tier == tier).ToArray();
                     if (inTier.Length == 0) errors.Add($"{key}:Tier: no model is in tier '{tier}'.");
-                    aliases.Add(Alias(id, AliasKind.Tier, a, Ranked(inTier, ranking)));
+                    aliases.Add(Alias(id, AliasKind.Tier, a, Ranked(inTier, ranking), ranking, keep));
                     break;
                 case "pinned":
                     if (string.IsNullOrWhiteSpace(a.Model)) { errors.Add($"{key}:Model: a pinned alias needs a Model."); break; }
                     if (!byId.TryGetValue(a.Model.Trim(), out var target)) { errors.Add($"{key}:Model: model '{a.Model}' is not in the catalog."); break; }
-                    aliases.Add(new AliasEntry { Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = AliasKind.Pinned, Target = target, Description = a.Description, Candidates = [target] });
+                    aliases.Add(new AliasEntry { Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = AliasKind.Pinned, Target = target, Description = a.Description, Candidates = [target], Frontier = [target] });
                     break;
                 default:
                     errors.Add($"{key}:Kind: unknown alias kind '{a?.Kind}' (expected auto, tier, image or pinned).");
@@ -80,7 +81,9 @@ internal static class CatalogBuilder
         }
         if (models.Count == 0 && errors.Count == 0) errors.Add($"{root}Models: the catalog has no models.");
         if (errors.Count > 0) return null;
-        return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf, Ranked(imageModels, ranking));
+        var rankedImageModels = Ranked(imageModels, ranking);
+        return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf,
+            rankedImageModels, CatalogFrontier.Prune(rankedImageModels, ranking, keep));
     }
 
     /// <summary>Candidates ordered by the policy's score bound (best first), then ordinal id, for early exit.</summary>
@@ -92,9 +95,10 @@ internal static class CatalogBuilder
         return [.. order.Select(i => models[i])];
     }
 
-    private static AliasEntry Alias(string id, AliasKind kind, AliasOptions a, ModelEntry[] candidates) => new()
+    private static AliasEntry Alias(string id, AliasKind kind, AliasOptions a, ModelEntry[] candidates, IRoutingPolicy policy, int keep) => new()
     {
-        Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = kind, Tier = a.Tier?.Trim().ToLowerInvariant(), Description = a.Description, Candidates = candidates,
+        Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = kind, Tier = a.Tier?.Trim().ToLowerInvariant(), Description = a.Description,
+        Candidates = candidates, Frontier = CatalogFrontier.Prune(candidates, policy, keep),
     };
 
     private static ModelEntry? BuildModel(string id, ModelOptions? m, string key, List<string> errors)

@@ -11,7 +11,7 @@ public sealed class CatalogSnapshot
     private readonly Utf8IdMap _ids;
 
     internal CatalogSnapshot(long version, ModelEntry[] models, AliasEntry[] aliases, IRoutingPolicy policy,
-        bool allowHttpImageUrls, int maxFallbacks, string? asOf, ModelEntry[] imageOutputModels)
+        bool allowHttpImageUrls, int maxFallbacks, string? asOf, ModelEntry[] imageOutputModels, ModelEntry[] imageOutputFrontier)
     {
         Version = version;
         ModelArray = models;
@@ -21,6 +21,7 @@ public sealed class CatalogSnapshot
         MaxFallbacks = maxFallbacks;
         AsOf = asOf;
         ImageOutputModels = imageOutputModels;
+        ImageOutputFrontier = imageOutputFrontier;
         var entries = new List<(byte[], int)>(models.Length + aliases.Length);
         for (int i = 0; i < models.Length; i++) entries.Add((models[i].IdUtf8, i));
         for (int i = 0; i < aliases.Length; i++) entries.Add((aliases[i].IdUtf8, ~i));
@@ -52,6 +53,8 @@ public sealed class CatalogSnapshot
     public string? AsOf { get; }
 
     internal ModelEntry[] ImageOutputModels { get; }
+
+    internal ModelEntry[] ImageOutputFrontier { get; }
 
     /// <summary>
     /// Resolves a requested id. Surrounding ASCII whitespace is ignored and ASCII letters compare case-insensitively;

@@ -154,6 +154,12 @@ public sealed class AliasEntry
     /// <summary>Precomputed candidates (auto: text models; tier: the tier's models; image: image-output models).</summary>
     public ModelEntry[] Candidates { get; init; } = [];
 
+    /// <summary>
+    /// <see cref="Candidates"/> without the models that can never reach the top of a decision (see
+    /// <c>CatalogFrontier</c>); what the router walks when no allow-list or explanation asks for every candidate.
+    /// </summary>
+    internal ModelEntry[] Frontier { get; init; } = [];
+
     /// <summary>Wire name of an alias kind.</summary>
     public static string KindName(AliasKind kind) => kind switch
     {

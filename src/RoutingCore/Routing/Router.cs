@@ -47,13 +47,18 @@ internal static class Router
         }
 
         var candidates = alias.Candidates;
+        var frontier = alias.Frontier;
         var aliasKind = alias.Kind;
         if (aliasKind == AliasKind.Auto && facts.ImageOutputRequested)
         {
             candidates = snapshot.ImageOutputModels;
+            frontier = snapshot.ImageOutputFrontier;
             warnings |= RouteWarnings.AutoAliasImageGeneration;
         }
-        return RouteAlias(snapshot, facts, context, details, alias, aliasKind, candidates, needs, warnings);
+        // An allow-list may exclude the models that dominate others, and an explanation lists every candidate:
+        // both walk the full list. Otherwise the frontier gives the same decision (spec R-POL-5).
+        bool full = context.AllowedModels is not null || details is { Explain: true };
+        return RouteAlias(snapshot, facts, context, details, alias, aliasKind, full ? candidates : frontier, candidates, needs, warnings);
     }
 
     private static RouteDecision RouteSingle(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
@@ -81,7 +86,7 @@ internal static class Router
     }
 
     private static RouteDecision RouteAlias(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
-        AliasEntry alias, AliasKind kind, ModelEntry[] candidates, Capabilities needs, RouteWarnings warnings)
+        AliasEntry alias, AliasKind kind, ModelEntry[] candidates, ModelEntry[] allCandidates, Capabilities needs, RouteWarnings warnings)
     {
         var policy = snapshot.Policy;
         int keep = Math.Min(snapshot.MaxFallbacks, FallbackBuffer.MaxCount) + 1;
@@ -118,6 +123,8 @@ internal static class Router
 
         if (count == 0)
         {
+            // Nothing on the frontier is eligible, so nothing at all is; the reasons come from every candidate.
+            if (!ReferenceEquals(candidates, allCandidates)) reasons = Reasons(allCandidates, facts, needs, maxCost);
             bool onlyBudget = reasons == 1 << (int)RejectionReason.OverBudget;
             var error = onlyBudget
                 ? new RouteError(RouteErrorCode.OverBudget, new JsonParam("model"), "Every eligible model costs more than the host's maximum.")
@@ -133,6 +140,18 @@ internal static class Router
         details?.SetImageTokens(chosen);
         return new RouteDecision(snapshot, facts.Endpoint, default, chosen, alias, kind, needs, Estimation.CostEstimator.Estimate(chosen, facts),
             warnings, facts.ImageCount, fallbacks, count - 1);
+    }
+
+    private static int Reasons(ModelEntry[] candidates, RequestFacts facts, Capabilities needs, long? maxCost)
+    {
+        int reasons = 0;
+        foreach (var model in candidates)
+        {
+            var reason = Eligibility.Check(model, facts, needs, out var estimate, out _);
+            if (reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
+            reasons |= 1 << (int)reason;
+        }
+        return reasons & ~1;
     }
 
     /// <summary>Keeps the best <paramref name="keep"/> candidates sorted: higher score, then lower cost, then ordinal id.</summary>

@@ -159,7 +159,7 @@ internal static class ReferenceExtractor
     }
 }
 
-/// <summary>The policy's early exit (R-POL-3) never changes a decision.</summary>
+/// <summary>The policy's early exit (R-POL-3) and the catalog frontier (R-POL-5) never change a decision.</summary>
 public class EarlyExitProperties
 {
     private static RoutingEngine LargeCatalog(string policy)
@@ -192,17 +192,60 @@ public class EarlyExitProperties
     public void EarlyExit_GivesTheSameDecisionAsFullEvaluation_Meets_Specification(string policy)
     {
         var engine = LargeCatalog(policy);
+        Assert.Contains(engine.Catalog.Aliases, a => a.Frontier.Length < a.Candidates.Length);
+        AssertSameAsFullEvaluation(engine, 200);
+    }
+
+    /// <summary>Explaining walks every candidate with no early exit; routing without it walks the frontier.</summary>
+    private static void AssertSameAsFullEvaluation(RoutingEngine engine, int runs)
+    {
         var ids = engine.Catalog.Aliases.Select(a => a.Id).ToArray();
         var full = new RouteDetails { Explain = true };
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(RoutingGenerators.Request(ids).ToArbitrary(), spec =>
+        var gen = from spec in RoutingGenerators.Request(ids)
+                  from budget in Gen.Elements<decimal?>(null, null, 0.00001m, 0.001m, 0.05m)
+                  select (spec, budget);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(runs), Prop.ForAll(gen.ToArbitrary(), t =>
         {
-            var body = spec.ToJson();
-            var fast = engine.Route(body);
-            var slow = engine.Route(body, default, full); // explaining evaluates every candidate
+            var body = t.spec.ToJson();
+            var context = new RouteContext { MaxCostUsd = t.budget };
+            var fast = engine.Route(body, context);
+            var slow = engine.Route(body, context, full);
             Assert.Equal(slow.ModelId, fast.ModelId);
             Assert.Equal(slow.ErrorCode, fast.ErrorCode);
+            Assert.Equal(slow.Error.Message, fast.Error.Message);
+            Assert.Equal(slow.Estimate, fast.Estimate);
             Assert.Equal(slow.FallbackCount, fast.FallbackCount);
             for (int i = 0; i < fast.FallbackCount; i++) Assert.Equal(slow.GetFallback(i).Id, fast.GetFallback(i).Id);
+        }));
+    }
+
+    /// <summary>Generated catalogs with near-copies of every model: same, better and worse on each axis.</summary>
+    [Fact]
+    public void Frontier_GivesTheSameDecisionOnGeneratedCatalogsWithNearCopies_Meets_Specification()
+    {
+        var gen = from options in CatalogGenerators.Catalog()
+                  from tweaks in Gen.ListOf(Gen.Choose(0, 7), 64)
+                  select (options, tweaks);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(150), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var o = t.options;
+            int k = 0;
+            foreach (var (id, m) in o.Models.ToList())
+            {
+                for (int copy = 0; copy < 4; copy++, k++)
+                {
+                    int tweak = t.tweaks[k % t.tweaks.Count];
+                    o.Models[$"{id}-c{copy}"] = new ModelOptions
+                    {
+                        Provider = m.Provider, Tier = m.Tier, Capabilities = m.Capabilities, ContextWindow = tweak == 1 ? 0 : m.ContextWindow,
+                        MaxOutputTokens = tweak == 7 ? m.DefaultOutputTokens : m.MaxOutputTokens, DefaultOutputTokens = tweak == 2 ? m.DefaultOutputTokens + 100 : tweak == 6 ? m.DefaultOutputTokens / 2 : m.DefaultOutputTokens,
+                        InputPerMillion = m.InputPerMillion + (tweak == 3 ? 0.5m : 0), OutputPerMillion = tweak == 6 ? m.OutputPerMillion * 2 : m.OutputPerMillion,
+                        Quality = Math.Clamp(m.Quality + (tweak == 4 ? 0.05 : tweak == 5 ? -0.05 : 0), 0, 1),
+                        ImageInput = m.ImageInput, ImageOutput = m.ImageOutput,
+                    };
+                }
+            }
+            AssertSameAsFullEvaluation(new RoutingEngine(o), 20);
         }));
     }
 }

@@ -28,10 +28,7 @@ public class AllocationTests
         var body = Body(shape);
         var engine = TestKit.Engine;
         for (int i = 0; i < 20; i++) engine.Route(body);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) engine.Route(body);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        AssertNoAllocation(() => engine.Route(body));
     }
 
     [Theory]
@@ -42,8 +39,25 @@ public class AllocationTests
         var engine = TestKit.Engine;
         var details = new RouteDetails();
         for (int i = 0; i < 20; i++) engine.Route(body, default, details);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) engine.Route(body, default, details);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AssertNoAllocation(() => engine.Route(body, default, details));
+    }
+
+    /// <summary>
+    /// 100 routes must allocate 0 bytes. A per-route allocation shows in every batch; the runtime can still make a
+    /// rare one-off allocation on the thread (seen once in ~20 full-suite runs, never reproduced alone), so up to three
+    /// batches are measured and one clean batch passes.
+    /// </summary>
+    private static void AssertNoAllocation(Action route)
+    {
+        var measured = new List<long>();
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) route();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated == 0) return;
+            measured.Add(allocated);
+        }
+        Assert.Fail($"100 routes allocated {string.Join(", then ", measured)} bytes in three batches");
     }
 }
