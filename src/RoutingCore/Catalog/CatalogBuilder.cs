@@ -24,7 +24,13 @@ internal static class CatalogBuilder
         }
         models.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         for (int i = 0; i < models.Count; i++) models[i].Index = i;
-        var byId = models.ToDictionary(m => m.Id, StringComparer.OrdinalIgnoreCase);
+        // Ids are matched case-insensitively, so two ids that differ only in case would be ambiguous.
+        var byId = new Dictionary<string, ModelEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (var m in models)
+        {
+            if (!byId.TryAdd(m.Id, m)) errors.Add($"{root}Models:{m.Id}: the id differs only in case from another model's.");
+        }
+        var aliasIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
         var textModels = models.Where(m => m.Has(Capabilities.Text)).ToArray();
         var imageModels = models.Where(m => m.Has(Capabilities.ImageOutput)).ToArray();
@@ -46,6 +52,7 @@ internal static class CatalogBuilder
         {
             string key = $"{root}Aliases:{id}";
             if (byId.ContainsKey(id)) { errors.Add($"{key}: the alias id is also a model id."); continue; }
+            if (!aliasIds.Add(id)) { errors.Add($"{key}: the id differs only in case from another alias's."); continue; }
             if (string.IsNullOrWhiteSpace(id) || id.Trim() != id) { errors.Add($"{key}: an alias id must be non-empty without surrounding whitespace."); continue; }
             switch (a?.Kind?.Trim().ToLowerInvariant())
             {

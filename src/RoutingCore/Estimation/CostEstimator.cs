@@ -31,8 +31,8 @@ internal static class CostEstimator
             ? PricePerImagePico(output, facts.OutputWidth, facts.OutputHeight, facts.OutputQuality)
             : 0;
         long inputTokens = facts.TextTokens + imageTokens;
-        long cost = Money.Saturate((Int128)inputTokens * model.InputPicoPerToken + (Int128)outputTokens * model.OutputPicoPerToken
-            + (Int128)outputImages * imagePrice);
+        long cost = Money.Add(Money.Add(Money.Multiply(inputTokens, model.InputPicoPerToken), Money.Multiply(outputTokens, model.OutputPicoPerToken)),
+            Money.Multiply(outputImages, imagePrice));
         return new CostEstimate(facts.TextTokens, imageTokens, outputTokens, outputImages, cost, assumed);
     }
 

@@ -25,5 +25,17 @@ internal static class Money
 
     public static decimal ToUsd(long pico) => pico / PicoPerUsd;
 
-    public static long Saturate(Int128 value) => value > long.MaxValue ? long.MaxValue : (long)value;
+    /// <summary>Product of two non-negative amounts, saturating at <see cref="long.MaxValue"/> (never wraps).</summary>
+    public static long Multiply(long a, long b)
+    {
+        long high = Math.BigMul(a, b, out long low);
+        return high != 0 || low < 0 ? long.MaxValue : low;
+    }
+
+    /// <summary>Sum of two non-negative amounts, saturating at <see cref="long.MaxValue"/>.</summary>
+    public static long Add(long a, long b)
+    {
+        long sum = unchecked(a + b);
+        return sum < 0 ? long.MaxValue : sum;
+    }
 }

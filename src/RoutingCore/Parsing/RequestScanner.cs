@@ -403,7 +403,8 @@ internal ref partial struct RequestScanner
     internal static bool IsWellFormed(ReadOnlySpan<byte> raw, bool escaped)
     {
         if (!Utf8.IsValid(raw)) return false;
-        if (!escaped) return true;
+        // Only \uXXXX escapes can encode surrogates; most escaped text has just \n or \" (one vectorised search).
+        if (!escaped || raw.IndexOf("\\u"u8) < 0) return true;
         int i = raw.IndexOf((byte)'\\');
         while (i >= 0 && i + 1 < raw.Length)
         {

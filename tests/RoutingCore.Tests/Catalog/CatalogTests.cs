@@ -127,6 +127,19 @@ public class CatalogTests
 
 public class PriceValidationTests
 {
+    [Fact]
+    public void IdsDifferingOnlyInCase_AreRejected()
+    {
+        var o = new RoutingOptions { Models = new Dictionary<string, ModelOptions>(StringComparer.Ordinal), Aliases = new Dictionary<string, AliasOptions>(StringComparer.Ordinal) };
+        o.Models["m"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"] };
+        o.Models["M"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"] };
+        o.Aliases["auto"] = new AliasOptions { Kind = "auto" };
+        o.Aliases["AUTO"] = new AliasOptions { Kind = "auto" };
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RoutingEngine(o));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Models:", StringComparison.Ordinal) && f.Contains("only in case"));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Aliases:", StringComparison.Ordinal) && f.Contains("only in case"));
+    }
+
     [Theory]
     [InlineData(0.1234567)]
     [InlineData(2_000_000)]

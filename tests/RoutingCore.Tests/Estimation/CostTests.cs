@@ -102,3 +102,30 @@ public class CostTests
         Assert.Equal(tokens, HeuristicTokenCounter.Instance.CountTokens(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 }
+
+public class MoneyTests
+{
+    [Theory]
+    [InlineData(long.MaxValue, 2, long.MaxValue)]
+    [InlineData(3_000_000_000L, 10_000_000_000L, long.MaxValue)]
+    [InlineData(3_000_000L, 10_000_000_000L, 30_000_000_000_000_000L)]
+    [InlineData(0, long.MaxValue, 0)]
+    public void Multiply_SaturatesInsteadOfWrapping(long a, long b, long expected)
+    {
+        Assert.Equal(expected, RoutingCore.Estimation.Money.Multiply(a, b));
+    }
+
+    [Fact]
+    public void Add_SaturatesInsteadOfWrapping()
+    {
+        Assert.Equal(long.MaxValue, RoutingCore.Estimation.Money.Add(long.MaxValue, 1));
+        Assert.Equal(5, RoutingCore.Estimation.Money.Add(2, 3));
+    }
+
+    [Fact]
+    public void EscapedBackslashBeforeU_IsNotASurrogateEscape()
+    {
+        var d = TestKit.Engine.Route(TestKit.Utf8("""{"model":"gpt-5","messages":[{"role":"user","content":"path C:\\ud800\\x"}]}"""));
+        Assert.True(d.Succeeded, d.Error.ToString());
+    }
+}
