@@ -123,8 +123,8 @@ internal ref partial struct RequestScanner
                 8 => ReadResponseFormat(),
                 9 => ReadBool("stream", out _facts.Stream),
                 10 => ReadN(),
-                11 or 12 => ReadReasoning(false),
-                13 => ReadReasoning(true),
+                11 => ReadReasoningEffort(),
+                12 or 13 => ReadReasoningObject(thinking: key == 13),
                 14 => ReadModalities(),
                 15 => ReadImageConfig(),
                 16 => ReadOutputSize(new JsonParam("size")),
@@ -291,12 +291,43 @@ internal ref partial struct RequestScanner
         return true;
     }
 
-    private bool ReadReasoning(bool thinking)
+    /// <summary><c>reasoning_effort</c>: any value but <c>"none"</c> asks for reasoning.</summary>
+    private bool ReadReasoningEffort()
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("reasoning_effort"), "reasoning_effort must be a string.");
+        if (!CheckString()) return false;
+        _facts.Reasoning |= !_reader.ValueTextEquals("none"u8);
+        return true;
+    }
+
+    /// <summary>
+    /// <c>reasoning</c> (OpenAI/OpenRouter) or <c>thinking</c> (Anthropic): present asks for reasoning, unless it
+    /// says it is off — <c>{"type":"disabled"}</c>, <c>{"effort":"none"}</c> or <c>{"enabled":false}</c> — so a
+    /// request that turns thinking off is not refused by a model without it.
+    /// </summary>
+    private bool ReadReasoningObject(bool thinking)
     {
         if (thinking) _facts.AnthropicHints = true;
         if (_reader.TokenType == JsonTokenType.Null) return true;
-        _facts.Reasoning = true;
-        return SkipValue(countText: false);
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            _facts.Reasoning = true;
+            return SkipValue(countText: false);
+        }
+        bool off = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool type = _reader.ValueTextEquals("type"u8), effort = _reader.ValueTextEquals("effort"u8), enabled = _reader.ValueTextEquals("enabled"u8);
+            if (!type && !effort && !enabled && !CheckString()) return false;
+            _reader.Read();
+            if (type && _reader.TokenType == JsonTokenType.String) off |= _reader.ValueTextEquals("disabled"u8);
+            else if (effort && _reader.TokenType == JsonTokenType.String) off |= _reader.ValueTextEquals("none"u8);
+            else if (enabled) off |= _reader.TokenType == JsonTokenType.False;
+            if (!SkipValue(countText: false)) return false;
+        }
+        _facts.Reasoning |= !off;
+        return true;
     }
 
     private bool ReadModalities()

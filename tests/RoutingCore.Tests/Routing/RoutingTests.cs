@@ -231,6 +231,23 @@ public class RoutingTests
         Assert.Equal(ImageTokens.Anthropic(28, 1568, 1568, 1024, 768) + 1568, d.Estimate.ImageTokens);
     }
 
+    [Theory]
+    [InlineData("\"thinking\":{\"type\":\"disabled\"}", false)]
+    [InlineData("\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1024}", true)]
+    [InlineData("\"reasoning_effort\":\"none\"", false)]
+    [InlineData("\"reasoning_effort\":\"low\"", true)]
+    [InlineData("\"reasoning\":{\"effort\":\"none\"}", false)]
+    [InlineData("\"reasoning\":{\"enabled\":false}", false)]
+    [InlineData("\"reasoning\":{\"effort\":\"high\"}", true)]
+    [InlineData("\"reasoning\":{}", true)]
+    public void Reasoning_IsRequiredUnlessTheRequestTurnsItOff(string field, bool required)
+    {
+        var d = Route(TestKit.Utf8("{\"model\":\"gpt-4o\"," + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+        Assert.Equal(required, d.Requirements.HasFlag(Capabilities.Reasoning));
+        // gpt-4o has no reasoning: a request that turns it off is routed, one that asks for it is refused.
+        Assert.Equal(required ? "model_lacks_capability" : null, d.ErrorCode);
+    }
+
     [Fact]
     public void Requirements_AreDerivedFromTheBody()
     {
