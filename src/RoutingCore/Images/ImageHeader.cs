@@ -40,8 +40,11 @@ internal static class ImageHeader
                 int h = BinaryPrimitives.ReadInt32LittleEndian(head[22..]);
                 info.Height = h == int.MinValue ? 0 : Math.Abs(h);
                 return info.Width > 0 && info.Height > 0 && SetKnown(ref info);
+            case ImageFormat.Heic or ImageFormat.Heif or ImageFormat.Avif:
+                ReadIsoBmff(data, ref info);
+                return true; // recognised even when no size is found (then assumed downstream)
             default:
-                // HEIC/HEIF/AVIF, TIFF, SVG and ICO are recognised by name; their sizes are not read (assumed downstream).
+                // TIFF, SVG and ICO are recognised by name; their sizes are not read (assumed downstream).
                 return n > 0;
         }
     }
@@ -178,6 +181,61 @@ internal static class ImageHeader
             pos += 1 + size;
         }
         return pos;
+    }
+
+    /// <summary>
+    /// HEIF/HEIC/AVIF: walk the box tree <c>meta → iprp → ipco</c> to the <c>ispe</c> (image spatial extent)
+    /// properties and take the largest, which is the primary image (or its grid) rather than a thumbnail or a tile.
+    /// </summary>
+    private static void ReadIsoBmff(in Base64Payload data, ref ImageHeaderInfo info)
+    {
+        long best = 0;
+        WalkBoxes(data, 0, data.Length, depth: 0, ref info, ref best);
+        info.DimensionsKnown = best > 0;
+    }
+
+    private static void WalkBoxes(in Base64Payload data, long pos, long end, int depth, ref ImageHeaderInfo info, ref long best)
+    {
+        Span<byte> header = stackalloc byte[16];
+        Span<byte> extent = stackalloc byte[12];
+        int boxes = 0;
+        while (pos + 8 <= end && boxes++ < 4096)
+        {
+            if (data.ReadAt(pos, header) < 8) return;
+            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
+            var type = header[4..8];
+            int headerLength = 8;
+            if (size == 1)
+            {
+                if (data.ReadAt(pos, header) < 16) return;
+                size = (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(header[8..]), (ulong)long.MaxValue);
+                headerLength = 16;
+            }
+            else if (size == 0)
+            {
+                size = end - pos;
+            }
+            if (size < headerLength || size > end - pos) return;
+            long body = pos + headerLength;
+            if (type.SequenceEqual("meta"u8) && depth == 0) WalkBoxes(data, body + 4, pos + size, depth + 1, ref info, ref best); // full box
+            else if ((type.SequenceEqual("iprp"u8) && depth == 1) || (type.SequenceEqual("ipco"u8) && depth == 2))
+                WalkBoxes(data, body, pos + size, depth + 1, ref info, ref best);
+            else if (type.SequenceEqual("ispe"u8) && depth == 3 && size >= headerLength + 12)
+            {
+                if (data.ReadAt(body, extent) == 12)
+                {
+                    uint w = BinaryPrimitives.ReadUInt32BigEndian(extent[4..]);
+                    uint h = BinaryPrimitives.ReadUInt32BigEndian(extent[8..]);
+                    if (w is > 0 and <= int.MaxValue && h is > 0 and <= int.MaxValue && (long)w * h > best)
+                    {
+                        best = (long)w * h;
+                        info.Width = (int)w;
+                        info.Height = (int)h;
+                    }
+                }
+            }
+            pos += size;
+        }
     }
 
     private static bool ReadWebP(ReadOnlySpan<byte> head, ref ImageHeaderInfo info)

@@ -73,6 +73,55 @@ public class ImageHeaderTests
         Assert.Equal(ImageFormat.Heic, image.Format);
     }
 
+    /// <summary>A HEIF box tree as encoders write it: ftyp, then meta (a full box) → iprp → ipco with a thumbnail
+    /// ispe and the primary image's ispe; the larger one is the image.</summary>
+    internal static byte[] HeifWithExtents(string brand, params (int W, int H)[] extents)
+    {
+        static byte[] Box(string type, params byte[][] parts)
+        {
+            var body = parts.SelectMany(p => p).ToArray();
+            var box = new byte[8 + body.Length];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(box, (uint)box.Length);
+            System.Text.Encoding.ASCII.GetBytes(type).CopyTo(box, 4);
+            body.CopyTo(box, 8);
+            return box;
+        }
+        static byte[] U32(int v) { var b = new byte[4]; System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(b, (uint)v); return b; }
+        var ispes = extents.Select(e => Box("ispe", U32(0), U32(e.W), U32(e.H))).ToArray();
+        var ftyp = Box("ftyp", System.Text.Encoding.ASCII.GetBytes(brand), U32(0), System.Text.Encoding.ASCII.GetBytes("mif1"));
+        var hdlr = Box("hdlr", U32(0), U32(0), System.Text.Encoding.ASCII.GetBytes("pict"), new byte[13]);
+        var meta = Box("meta", U32(0), hdlr, Box("iprp", Box("ipco", ispes)));
+        return [.. ftyp, .. meta, .. Box("mdat", new byte[64])];
+    }
+
+    [Theory]
+    [InlineData("heic", ImageFormat.Heic)]
+    [InlineData("mif1", ImageFormat.Heif)]
+    [InlineData("avif", ImageFormat.Avif)]
+    public void Heif_PrimaryImageExtent_IsReadFromTheBoxTree(string brand, ImageFormat format)
+    {
+        var bytes = HeifWithExtents(brand, (320, 240), (4032, 3024), (512, 512));
+        Assert.True(ImageHeader.TryRead(Base64Payload.FromRaw(bytes), out var info));
+        Assert.Equal((format, 4032, 3024, true), (info.Format, info.Width, info.Height, info.DimensionsKnown));
+        var (d, details) = TestKit.Route(TestKit.Chat("gemini-2.5-pro", TestKit.DataUri("image/heic", bytes)));
+        Assert.Equal((4032, 3024), (details.Images[0].Width, details.Images[0].Height));
+        if (format == ImageFormat.Avif)
+        {
+            Assert.Equal("unsupported_image_format", d.ErrorCode); // Gemini's published formats include HEIC/HEIF, not AVIF
+            return;
+        }
+        Assert.True(d.Succeeded, d.Error.ToString());
+        Assert.False(d.Warnings.HasFlag(RouteWarnings.AssumedImageDimensions));
+    }
+
+    [Fact]
+    public void Heif_WithoutExtents_IsRecognised_WithAssumedSize()
+    {
+        var bytes = HeifWithExtents("heic");
+        Assert.True(ImageHeader.TryRead(Base64Payload.FromRaw(bytes), out var info));
+        Assert.Equal((ImageFormat.Heic, false), (info.Format, info.DimensionsKnown));
+    }
+
     [Fact]
     public void WebP_Vp8lShorterThan30Bytes_IsStillParsed()
     {

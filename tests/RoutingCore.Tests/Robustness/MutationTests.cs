@@ -16,6 +16,7 @@ public class MutationTests
         TestKit.ChatImage("flux-auto", "photo-640x480.png"),
         TestKit.ChatImage("gpt-5", "animated-120x90.gif"),
         TestKit.ChatImage("claude-sonnet-4-5", "lossy-500x300.webp"),
+        TestKit.Chat("gemini-2.5-pro", TestKit.DataUri("image/heic", Parsing.ImageHeaderTests.HeifWithExtents("heic", (64, 48), (4032, 3024)))),
         TestKit.Chat("flux-auto", "https://images.example.com/a.png"),
         TestKit.Utf8("""{"model":"flux-image","prompt":"fox","n":2,"size":"1024x1024","quality":"high"}"""),
         TestKit.Utf8("""{"model":"flux-auto","tools":[{"type":"function","function":{"name":"f"}}],"response_format":{"type":"json_schema"},"messages":[{"role":"user","content":"hi \u00e9\n"}],"modalities":["image"],"image_config":{"num_images":2,"size":"1440x1440"}}"""),
