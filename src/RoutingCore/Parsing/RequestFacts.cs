@@ -26,7 +26,6 @@ internal sealed class RequestFacts
 
     public long MaxTokens = -1;
     public int N = -1;
-    public bool Stream;
     public bool HasTools;
     public bool JsonSchema;
     public bool Reasoning;
@@ -53,7 +52,7 @@ internal sealed class RequestFacts
         ModelLength = 0; HasModel = false; ModelTooLong = false;
         Endpoint = RequestEndpoint.Auto; HasMessages = false; HasPrompt = false; AnthropicHints = false;
         MessageCount = 0; TextTokens = 0; OtherParts = 0;
-        MaxTokens = -1; N = -1; Stream = false; HasTools = false; JsonSchema = false; Reasoning = false;
+        MaxTokens = -1; N = -1; HasTools = false; JsonSchema = false; Reasoning = false;
         ImageOutputRequested = false; NumImages = -1; OutputWidth = 0; OutputHeight = 0; OutputSizeAuto = false;
         OutputQuality = ImageQuality.Unspecified;
         ImageCount = 0; AnyImageBeforeText = false;

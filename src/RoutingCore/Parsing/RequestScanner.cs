@@ -121,7 +121,7 @@ internal ref partial struct RequestScanner
                 4 or 5 => ReadMaxTokens(s_rootKeys[key]),
                 6 or 7 => ReadTools(s_rootKeys[key]),
                 8 => ReadResponseFormat(),
-                9 => ReadBool("stream", out _facts.Stream),
+                9 => ReadBool("stream", out _), // type-checked only: streaming does not change the route
                 10 => ReadN(),
                 11 => ReadReasoningEffort(),
                 12 or 13 => ReadReasoningObject(thinking: key == 13),

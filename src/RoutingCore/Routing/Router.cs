@@ -25,7 +25,6 @@ internal static class Router
 
     public static RouteDecision Route(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details)
     {
-        var endpoint = facts.Endpoint;
         if (facts.Error != RouteErrorCode.None)
         {
             return Reject(snapshot, facts, new RouteError(facts.Error, facts.ErrorParam, facts.ErrorDetail), null, null, AliasKind.Direct, default);
@@ -69,8 +68,7 @@ internal static class Router
             return Reject(snapshot, facts, new RouteError(RouteErrorCode.ModelNotAllowed, new JsonParam("model"),
                 "The model is not in this tenant's allow-list.", model), model, alias, kind, needs, warnings);
         }
-        var reason = Eligibility.Check(model, facts, needs, out var estimate, out int imageIndex);
-        if (reason == RejectionReason.None && MaxPico(context) is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
+        var reason = Evaluate(model, facts, needs, MaxPico(context), out var estimate, out int imageIndex);
         if (details is { Explain: true })
         {
             details.CandidateList.Add(new RouteExplanation(model, reason == RejectionReason.None ? "chosen" : "rejected",
@@ -105,11 +103,7 @@ internal static class Router
             RejectionReason reason;
             CostEstimate estimate = default;
             if (allowed is not null && !allowed.Contains(model.Id)) reason = RejectionReason.NotAllowed;
-            else
-            {
-                reason = Eligibility.Check(model, facts, needs, out estimate, out _);
-                if (reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
-            }
+            else reason = Evaluate(model, facts, needs, maxCost, out estimate, out _);
             if (reason != RejectionReason.None)
             {
                 reasons |= 1 << (int)reason;
@@ -145,13 +139,15 @@ internal static class Router
     private static int Reasons(ModelEntry[] candidates, RequestFacts facts, Capabilities needs, long? maxCost)
     {
         int reasons = 0;
-        foreach (var model in candidates)
-        {
-            var reason = Eligibility.Check(model, facts, needs, out var estimate, out _);
-            if (reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
-            reasons |= 1 << (int)reason;
-        }
+        foreach (var model in candidates) reasons |= 1 << (int)Evaluate(model, facts, needs, maxCost, out _, out _);
         return reasons & ~1;
+    }
+
+    /// <summary>Eligibility (R-REQ-2), then the host's budget (R-HOST-2): the one rejection test every path uses.</summary>
+    private static RejectionReason Evaluate(ModelEntry model, RequestFacts facts, Capabilities needs, long? maxCost, out CostEstimate estimate, out int imageIndex)
+    {
+        var reason = Eligibility.Check(model, facts, needs, out estimate, out imageIndex);
+        return reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max ? RejectionReason.OverBudget : reason;
     }
 
     /// <summary>Keeps the best <paramref name="keep"/> candidates sorted: higher score, then lower cost, then ordinal id.</summary>
