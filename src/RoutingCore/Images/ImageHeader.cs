@@ -76,6 +76,7 @@ internal static class ImageHeader
         }
         if (h.StartsWith("BM"u8) && h.Length >= 26) return ImageFormat.Bmp;
         if (h.StartsWith("II*\0"u8) || h.StartsWith("MM\0*"u8)) return ImageFormat.Tiff;
+        if (h.StartsWith("II+\0"u8) || h.StartsWith("MM\0+"u8)) return ImageFormat.Tiff; // BigTIFF
         if (h.StartsWith(IcoSignature)) return ImageFormat.Ico;
         var t = h;
         if (t.StartsWith(Utf8Bom)) t = t[3..];
@@ -94,14 +95,22 @@ internal static class ImageHeader
         info.Width = (int)w; info.Height = (int)h; info.DimensionsKnown = true;
 
         // APNG: an acTL chunk before the first IDAT. Walk chunk boundaries, never search bytes.
-        Span<byte> chunk = stackalloc byte[8];
+        // libpng and browsers show an acTL that declares one frame (or an invalid count: 0, or more than 2^31) as a
+        // still image, and so do providers' decoders: only num_frames > 1 is animation.
+        Span<byte> chunk = stackalloc byte[12];
         long pos = 8;
         while (pos + 8 <= data.Length)
         {
-            if (data.ReadAt(pos, chunk) < 8) break;
+            int got = data.ReadAt(pos, chunk);
+            if (got < 8) break;
             long length = BinaryPrimitives.ReadUInt32BigEndian(chunk);
             var type = chunk[4..8];
-            if (type.SequenceEqual("acTL"u8)) { info.Animated = true; break; }
+            if (type.SequenceEqual("acTL"u8))
+            {
+                uint frames = got >= 12 && length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(chunk[8..]) : 0;
+                info.Animated = frames is > 1 and <= int.MaxValue;
+                break;
+            }
             if (type.SequenceEqual("IDAT"u8) || type.SequenceEqual("IEND"u8)) break;
             pos += 12 + length;
         }
@@ -115,7 +124,15 @@ internal static class ImageHeader
         while (pos < data.Length)
         {
             int got = data.ReadAt(pos, seg);
-            if (got < 2 || seg[0] != 0xFF) return false;
+            if (got < 2) return false;
+            if (seg[0] != 0xFF || seg[1] == 0x00)
+            {
+                // Stray bytes where a marker should be (Photoshop and other writers leave them between segments):
+                // libjpeg skips to the next 0xFF not followed by a stuffed 0x00, with a warning, and so do we.
+                pos = NextMarker(data, seg[0] == 0xFF ? pos + 2 : pos);
+                if (pos < 0) return false;
+                continue;
+            }
             byte marker = seg[1];
             if (marker == 0xFF) { pos++; continue; }                 // fill byte
             if (marker is >= 0xD0 and <= 0xD7 || marker == 0x01 || marker == 0xD8) { pos += 2; continue; } // no length
@@ -136,6 +153,25 @@ internal static class ImageHeader
             pos += 2 + length;
         }
         return false;
+    }
+
+    /// <summary>The position of the next <c>0xFF</c> that starts a marker (not a stuffed <c>FF 00</c>), or -1.</summary>
+    private static long NextMarker(in Base64Payload data, long pos)
+    {
+        Span<byte> window = stackalloc byte[256];
+        while (pos < data.Length)
+        {
+            int got = data.ReadAt(pos, window);
+            if (got <= 0) return -1;
+            int at = window[..got].IndexOf((byte)0xFF);
+            if (at < 0) { pos += got; continue; }
+            pos += at;
+            if (pos + 1 >= data.Length) return -1;
+            int next = data.ByteAt(pos + 1);
+            if (next != 0x00) return pos;
+            pos += 2;
+        }
+        return -1;
     }
 
     private static bool ReadGif(in Base64Payload data, ReadOnlySpan<byte> head, ref ImageHeaderInfo info)
@@ -160,6 +196,12 @@ internal static class ImageHeader
             {
                 if (++frames > 1) { info.Animated = true; break; }
                 if (data.ReadAt(pos, desc) < 10) break;
+                // Decoders (giflib, Pillow, browsers) show a first frame that extends past the logical screen at its
+                // full extent, so the billed size is never smaller than left + width by top + height.
+                int right = BinaryPrimitives.ReadUInt16LittleEndian(desc[1..]) + BinaryPrimitives.ReadUInt16LittleEndian(desc[5..]);
+                int bottom = BinaryPrimitives.ReadUInt16LittleEndian(desc[3..]) + BinaryPrimitives.ReadUInt16LittleEndian(desc[7..]);
+                info.Width = Math.Max(info.Width, right);
+                info.Height = Math.Max(info.Height, bottom);
                 byte lf = desc[9];
                 pos += 10 + ((lf & 0x80) != 0 ? 3L * (2 << (lf & 7)) : 0);
                 pos = SkipSubBlocks(data, pos + 1); // LZW minimum code size, then image data sub-blocks
@@ -184,57 +226,183 @@ internal static class ImageHeader
     }
 
     /// <summary>
-    /// HEIF/HEIC/AVIF: walk the box tree <c>meta → iprp → ipco</c> to the <c>ispe</c> (image spatial extent)
-    /// properties and take the largest, which is the primary image (or its grid) rather than a thumbnail or a tile.
+    /// HEIF/HEIC/AVIF: walk the box tree <c>meta → pitm, iprp → ipco, ipma</c> to the primary item's properties and
+    /// report what a decoder shows: its <c>ispe</c> (image spatial extent) cropped by its <c>clap</c> (clean aperture)
+    /// where present. Encoders pad odd sizes to whole chroma blocks (123 px is coded as 124) and record the visible
+    /// size in <c>clap</c>. Without a readable <c>pitm</c>/<c>ipma</c>, the largest <c>ispe</c> stands (the primary image
+    /// or its grid rather than a thumbnail or a tile).
     /// </summary>
     private static void ReadIsoBmff(in Base64Payload data, ref ImageHeaderInfo info)
     {
-        long best = 0;
-        WalkBoxes(data, 0, data.Length, depth: 0, ref info, ref best);
-        info.DimensionsKnown = best > 0;
+        var heif = new HeifBoxes();
+        heif.PrimaryId = -1;
+        Span<byte> header = stackalloc byte[16];
+        if (FindChild(data, 0, data.Length, "meta"u8, header, out long metaBody, out long metaEnd))
+        {
+            WalkMeta(data, metaBody + 4, metaEnd, ref heif); // meta is a full box: skip version and flags
+        }
+        if (heif.PrimaryId >= 0 && heif.IpmaEnd > 0) ReadIpma(data, ref heif);
+        if (heif.PrimaryIspe > 0)
+        {
+            int p = heif.PrimaryIspe;
+            info.Width = heif.Width[p]; info.Height = heif.Height[p];
+            if (heif.PrimaryClap > 0)
+            {
+                int c = heif.PrimaryClap;
+                info.Width = Math.Min(info.Width, heif.Width[c]);
+                info.Height = Math.Min(info.Height, heif.Height[c]);
+            }
+        }
+        else if (heif.BestArea > 0)
+        {
+            info.Width = heif.BestWidth; info.Height = heif.BestHeight;
+        }
+        info.DimensionsKnown = info.Width > 0 && info.Height > 0;
     }
 
-    private static void WalkBoxes(in Base64Payload data, long pos, long end, int depth, ref ImageHeaderInfo info, ref long best)
+    [System.Runtime.CompilerServices.InlineArray(HeifBoxes.MaxProperties)]
+    private struct PropertyInts
+    {
+        private int _first;
+    }
+
+    /// <summary>What the walk collected: the first <see cref="MaxProperties"/> properties of <c>ipco</c> by 1-based index.</summary>
+    private struct HeifBoxes
+    {
+        public const int MaxProperties = 64;
+        public PropertyInts Width, Height, Kind; // Kind: 1 ispe, 2 clap
+        public long PrimaryId;
+        public long IpmaBody, IpmaEnd;
+        public int PrimaryIspe, PrimaryClap;
+        public long BestArea;
+        public int BestWidth, BestHeight;
+    }
+
+    private static bool FindChild(in Base64Payload data, long pos, long end, ReadOnlySpan<byte> wanted, Span<byte> header, out long body, out long boxEnd)
+    {
+        body = boxEnd = 0;
+        int boxes = 0;
+        while (NextBox(data, ref pos, end, header, out var type, out long b, out long e) && boxes++ < 4096)
+        {
+            if (type.SequenceEqual(wanted)) { body = b; boxEnd = e; return true; }
+        }
+        return false;
+    }
+
+    /// <summary>Reads the box at <paramref name="pos"/> and advances past it; false at the end or on a damaged box.</summary>
+    private static bool NextBox(in Base64Payload data, ref long pos, long end, Span<byte> header, out ReadOnlySpan<byte> type, out long body, out long boxEnd)
+    {
+        type = default; body = boxEnd = 0;
+        if (pos + 8 > end || data.ReadAt(pos, header) < 8) return false;
+        long size = BinaryPrimitives.ReadUInt32BigEndian(header);
+        int headerLength = 8;
+        if (size == 1)
+        {
+            if (data.ReadAt(pos, header) < 16) return false;
+            size = (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(header[8..]), (ulong)long.MaxValue);
+            headerLength = 16;
+        }
+        else if (size == 0)
+        {
+            size = end - pos;
+        }
+        if (size < headerLength || size > end - pos) return false;
+        type = header[4..8];
+        body = pos + headerLength;
+        boxEnd = pos + size;
+        pos = boxEnd;
+        return true;
+    }
+
+    private static void WalkMeta(in Base64Payload data, long pos, long end, ref HeifBoxes heif)
     {
         Span<byte> header = stackalloc byte[16];
-        Span<byte> extent = stackalloc byte[12];
+        Span<byte> field = stackalloc byte[6];
+        Span<byte> inner = stackalloc byte[16];
         int boxes = 0;
-        while (pos + 8 <= end && boxes++ < 4096)
+        while (NextBox(data, ref pos, end, header, out var type, out long body, out long boxEnd) && boxes++ < 4096)
         {
-            if (data.ReadAt(pos, header) < 8) return;
-            long size = BinaryPrimitives.ReadUInt32BigEndian(header);
-            var type = header[4..8];
-            int headerLength = 8;
-            if (size == 1)
+            if (type.SequenceEqual("pitm"u8))
             {
-                if (data.ReadAt(pos, header) < 16) return;
-                size = (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(header[8..]), (ulong)long.MaxValue);
-                headerLength = 16;
+                int got = data.ReadAt(body, field);
+                if (got >= 6 && field[0] != 0) heif.PrimaryId = BinaryPrimitives.ReadUInt32BigEndian(field[4..]);
+                else if (got >= 6 && field[0] == 0) heif.PrimaryId = BinaryPrimitives.ReadUInt16BigEndian(field[4..]);
             }
-            else if (size == 0)
+            else if (type.SequenceEqual("iprp"u8))
             {
-                size = end - pos;
-            }
-            if (size < headerLength || size > end - pos) return;
-            long body = pos + headerLength;
-            if (type.SequenceEqual("meta"u8) && depth == 0) WalkBoxes(data, body + 4, pos + size, depth + 1, ref info, ref best); // full box
-            else if ((type.SequenceEqual("iprp"u8) && depth == 1) || (type.SequenceEqual("ipco"u8) && depth == 2))
-                WalkBoxes(data, body, pos + size, depth + 1, ref info, ref best);
-            else if (type.SequenceEqual("ispe"u8) && depth == 3 && size >= headerLength + 12)
-            {
-                if (data.ReadAt(body, extent) == 12)
+                long p = body;
+                int children = 0;
+                while (NextBox(data, ref p, boxEnd, inner, out var child, out long cb, out long ce) && children++ < 4096)
                 {
-                    uint w = BinaryPrimitives.ReadUInt32BigEndian(extent[4..]);
-                    uint h = BinaryPrimitives.ReadUInt32BigEndian(extent[8..]);
-                    if (w is > 0 and <= int.MaxValue && h is > 0 and <= int.MaxValue && (long)w * h > best)
-                    {
-                        best = (long)w * h;
-                        info.Width = (int)w;
-                        info.Height = (int)h;
-                    }
+                    if (child.SequenceEqual("ipco"u8)) ReadIpco(data, cb, ce, ref heif);
+                    else if (child.SequenceEqual("ipma"u8) && heif.IpmaEnd == 0) { heif.IpmaBody = cb; heif.IpmaEnd = ce; }
                 }
             }
-            pos += size;
+        }
+    }
+
+    private static void ReadIpco(in Base64Payload data, long pos, long end, ref HeifBoxes heif)
+    {
+        Span<byte> header = stackalloc byte[16];
+        Span<byte> values = stackalloc byte[24];
+        int index = 0;
+        while (NextBox(data, ref pos, end, header, out var type, out long body, out long boxEnd) && ++index < 4096)
+        {
+            bool ispe = type.SequenceEqual("ispe"u8), clap = type.SequenceEqual("clap"u8);
+            if (!ispe && !clap) continue;
+            int w = 0, h = 0;
+            if (ispe && boxEnd - body >= 12 && data.ReadAt(body, values[..12]) == 12)
+            {
+                uint uw = BinaryPrimitives.ReadUInt32BigEndian(values[4..]), uh = BinaryPrimitives.ReadUInt32BigEndian(values[8..]);
+                if (uw is > 0 and <= int.MaxValue && uh is > 0 and <= int.MaxValue)
+                {
+                    w = (int)uw; h = (int)uh;
+                    if ((long)w * h > heif.BestArea) { heif.BestArea = (long)w * h; heif.BestWidth = w; heif.BestHeight = h; }
+                }
+            }
+            else if (clap && boxEnd - body >= 16 && data.ReadAt(body, values[..16]) == 16)
+            {
+                w = Ratio(BinaryPrimitives.ReadUInt32BigEndian(values), BinaryPrimitives.ReadUInt32BigEndian(values[4..]));
+                h = Ratio(BinaryPrimitives.ReadUInt32BigEndian(values[8..]), BinaryPrimitives.ReadUInt32BigEndian(values[12..]));
+            }
+            if (index < HeifBoxes.MaxProperties && w > 0 && h > 0)
+            {
+                heif.Width[index] = w; heif.Height[index] = h; heif.Kind[index] = ispe ? 1 : 2;
+            }
+        }
+
+        // clap sizes are fractions; decoders round them to whole pixels (half up).
+        static int Ratio(uint n, uint d) => d == 0 ? 0 : (int)Math.Min(int.MaxValue, ((ulong)n * 2 + d) / (2UL * d));
+    }
+
+    /// <summary>Finds the primary item's entry in <c>ipma</c> and picks its <c>ispe</c> and <c>clap</c> properties.</summary>
+    private static void ReadIpma(in Base64Payload data, ref HeifBoxes heif)
+    {
+        Span<byte> buf = stackalloc byte[8];
+        long pos = heif.IpmaBody, end = heif.IpmaEnd;
+        if (data.ReadAt(pos, buf) < 8) return;
+        int version = buf[0];
+        bool wide = (buf[3] & 1) != 0;
+        long entries = BinaryPrimitives.ReadUInt32BigEndian(buf[4..]);
+        pos += 8;
+        for (long e = 0; e < entries && pos < end; e++)
+        {
+            int idLength = version < 1 ? 2 : 4;
+            if (data.ReadAt(pos, buf[..(idLength + 1)]) < idLength + 1) return;
+            long id = idLength == 2 ? BinaryPrimitives.ReadUInt16BigEndian(buf) : BinaryPrimitives.ReadUInt32BigEndian(buf);
+            int count = buf[idLength];
+            pos += idLength + 1;
+            if (id != heif.PrimaryId) { pos += count * (wide ? 2 : 1); continue; }
+            for (int a = 0; a < count; a++)
+            {
+                int index;
+                if (wide) { if (data.ReadAt(pos, buf[..2]) < 2) return; index = BinaryPrimitives.ReadUInt16BigEndian(buf) & 0x7FFF; pos += 2; }
+                else { int b = data.ByteAt(pos); if (b < 0) return; index = b & 0x7F; pos += 1; }
+                if (index <= 0 || index >= HeifBoxes.MaxProperties) continue;
+                if (heif.Kind[index] == 1 && heif.PrimaryIspe == 0) heif.PrimaryIspe = index;
+                else if (heif.Kind[index] == 2 && heif.PrimaryClap == 0) heif.PrimaryClap = index;
+            }
+            return;
         }
     }
 
