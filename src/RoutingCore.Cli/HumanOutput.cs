@@ -65,7 +65,7 @@ internal static class HumanOutput
         foreach (var m in catalog.Models)
         {
             string price = m.ImageOutput is { } io ? $"${io.PricePerImage}/image" : $"${m.InputPerMillion}/${m.OutputPerMillion} per 1M";
-            o.WriteLine(string.Create(Inv, $"  {m.Id,-28} {m.Provider,-10} {m.Tier,-10} {string.Join(",", CapabilityNames.Names(m.Capabilities)),-42} {price}{(m.Unconfirmed ? "  (unconfirmed)" : "")}"));
+            o.WriteLine(string.Create(Inv, $"  {m.Id,-28} {m.Provider,-10} {m.Tier ?? "-",-10} {string.Join(",", CapabilityNames.Names(m.Capabilities)),-42} {price}{(m.Unconfirmed ? "  (unconfirmed)" : "")}"));
         }
     }
 }

@@ -26,6 +26,14 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
     private readonly Lock _updateLock = new();
     private CatalogSnapshot _snapshot;
     private long _lastVersion;
+    private string? _lastRejection;
+
+    /// <summary>
+    /// Raised after every catalog change this engine judged (applied or rejected), on the thread that made the change
+    /// (for configuration, the options monitor's change callback). Lets a host or a test wait for a reload without
+    /// sleeping. Handlers must not throw: an exception propagates to the code that changed the configuration.
+    /// </summary>
+    public event EventHandler<CatalogUpdateEventArgs>? CatalogUpdated;
 
     /// <summary>Creates an engine over fixed options (no hot reload unless <see cref="TryUpdateCatalog"/> is called).</summary>
     /// <exception cref="OptionsValidationException">The options are invalid; the message lists every bad key.</exception>
@@ -73,6 +81,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var list = new List<string>();
         errors = list;
+        CatalogUpdateEventArgs args;
         lock (_updateLock)
         {
             CatalogSnapshot? next;
@@ -87,14 +96,26 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
             }
             if (next is null)
             {
-                RoutingLog.CatalogRejected(_logger, _lastVersion, string.Join("; ", list));
-                return false;
+                // The options monitor can notify several times for one edit (file watcher and an explicit Reload):
+                // one warning per distinct rejected change, one count per notification.
+                string joined = string.Join("; ", list);
+                if (joined != _lastRejection) RoutingLog.CatalogRejected(_logger, _lastVersion + 1, _lastVersion, joined);
+                _lastRejection = joined;
+                RoutingTelemetry.RecordReload(applied: false);
+                args = new CatalogUpdateEventArgs(false, _lastVersion, list);
             }
-            _lastVersion = next.Version;
-            Volatile.Write(ref _snapshot, next);
-            RoutingLog.CatalogLoaded(_logger, next.Version, next.Models.Count, next.Aliases.Count);
-            return true;
+            else
+            {
+                _lastVersion = next.Version;
+                _lastRejection = null;
+                Volatile.Write(ref _snapshot, next);
+                RoutingLog.CatalogLoaded(_logger, next.Version, next.Models.Count, next.Aliases.Count);
+                RoutingTelemetry.RecordReload(applied: true);
+                args = new CatalogUpdateEventArgs(true, next.Version, list);
+            }
         }
+        CatalogUpdated?.Invoke(this, args);
+        return args.Applied;
     }
 
     /// <inheritdoc/>
@@ -142,6 +163,17 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _subscription?.Dispose();
+}
+
+/// <summary>The outcome of one catalog change judged by a <see cref="RoutingEngine"/>.</summary>
+public sealed class CatalogUpdateEventArgs(bool applied, long liveVersion, IReadOnlyList<string> errors) : EventArgs
+{
+    /// <summary>True when the change went live; false when it was rejected and the last good snapshot stays.</summary>
+    public bool Applied { get; } = applied;
+    /// <summary>The snapshot version live after the change.</summary>
+    public long LiveVersion { get; } = liveVersion;
+    /// <summary>Every problem of a rejected change, prefixed by its configuration key; empty when applied.</summary>
+    public IReadOnlyList<string> Errors { get; } = errors;
 }
 
 /// <summary>Optional collaborators of a <see cref="RoutingEngine"/>.</summary>

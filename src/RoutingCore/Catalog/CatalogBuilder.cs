@@ -115,7 +115,6 @@ internal static class CatalogBuilder
         if (string.IsNullOrWhiteSpace(id) || id.Trim() != id || Encoding.UTF8.GetByteCount(id) > Parsing.RequestFacts.MaxModelIdBytes)
             errors.Add($"{key}: a model id must be 1–256 bytes without surrounding whitespace.");
         if (string.IsNullOrWhiteSpace(m.Provider)) errors.Add($"{key}:Provider: required.");
-        if (string.IsNullOrWhiteSpace(m.Tier)) errors.Add($"{key}:Tier: required.");
         if (m.Quality is < 0 or > 1 || double.IsNaN(m.Quality)) errors.Add($"{key}:Quality: must be between 0 and 1.");
         var caps = Capabilities.None;
         foreach (var name in m.Capabilities ?? [])
@@ -128,10 +127,10 @@ internal static class CatalogBuilder
         if (m.MaxOutputTokens < 0) errors.Add($"{key}:MaxOutputTokens: must not be negative.");
         if (m.DefaultOutputTokens < 0) errors.Add($"{key}:DefaultOutputTokens: must not be negative.");
         if (m.MaxOutputTokens > 0 && m.DefaultOutputTokens > m.MaxOutputTokens) errors.Add($"{key}:DefaultOutputTokens: must not exceed MaxOutputTokens.");
-        if (m.InputPerMillion < 0) errors.Add($"{key}:InputPerMillion: must not be negative.");
-        else if (!Estimation.Money.TryToPico(m.InputPerMillion, 1_000_000m, out _)) errors.Add($"{key}:InputPerMillion: at most 6 decimal places and at most 1000000.");
-        if (m.OutputPerMillion < 0) errors.Add($"{key}:OutputPerMillion: must not be negative.");
-        else if (!Estimation.Money.TryToPico(m.OutputPerMillion, 1_000_000m, out _)) errors.Add($"{key}:OutputPerMillion: at most 6 decimal places and at most 1000000.");
+        // A text model without a price would rank as free under every cost-aware policy: say so instead of guessing.
+        bool text = (caps & Capabilities.Text) != 0;
+        decimal inPrice = TokenPrice(m.InputPerMillion, "InputPerMillion", text, key, errors);
+        decimal outPrice = TokenPrice(m.OutputPerMillion, "OutputPerMillion", text, key, errors);
 
         ImageInputSpec? input = null;
         if ((caps & Capabilities.Vision) != 0)
@@ -153,12 +152,26 @@ internal static class CatalogBuilder
         return new ModelEntry
         {
             Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Provider = m.Provider!.Trim(), ProviderUtf8 = Encoding.UTF8.GetBytes(m.Provider.Trim()),
-            Tier = m.Tier!.Trim().ToLowerInvariant(), Quality = m.Quality, Capabilities = caps,
+            Tier = string.IsNullOrWhiteSpace(m.Tier) ? null : m.Tier.Trim().ToLowerInvariant(), Quality = m.Quality, Capabilities = caps,
             ContextWindow = m.ContextWindow, MaxOutputTokens = m.MaxOutputTokens, DefaultOutputTokens = m.DefaultOutputTokens,
-            InputPerMillion = m.InputPerMillion, OutputPerMillion = m.OutputPerMillion,
-            InputPicoPerToken = (long)(m.InputPerMillion * 1_000_000m), OutputPicoPerToken = (long)(m.OutputPerMillion * 1_000_000m), ImageInput = input, ImageOutput = output,
+            InputPerMillion = inPrice, OutputPerMillion = outPrice,
+            InputPicoPerToken = (long)(inPrice * 1_000_000m), OutputPicoPerToken = (long)(outPrice * 1_000_000m), ImageInput = input, ImageOutput = output,
             Unconfirmed = m.Unconfirmed, Notes = m.Notes,
         };
+    }
+
+    /// <summary>A per-million-token price: required when <paramref name="required"/>, else 0 when absent.</summary>
+    internal static decimal TokenPrice(decimal? value, string name, bool required, string key, List<string> errors)
+    {
+        if (value is not { } price)
+        {
+            if (required) errors.Add($"{key}:{name}: required for a model with the text capability (0 for a free model).");
+            return 0;
+        }
+        if (price < 0) errors.Add($"{key}:{name}: must not be negative.");
+        else if (!Estimation.Money.TryToPico(price, 1_000_000m, out _)) errors.Add($"{key}:{name}: at most 6 decimal places and at most 1000000.");
+        else return price;
+        return 0;
     }
 
     private static ImageInputSpec? BuildImageInput(ImageInputOptions o, string key, List<string> errors)

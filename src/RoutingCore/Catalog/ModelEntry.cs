@@ -89,8 +89,8 @@ public sealed class ModelEntry
     /// <summary>Provider.</summary>
     public required string Provider { get; init; }
     internal byte[] ProviderUtf8 { get; init; } = [];
-    /// <summary>Tier (lower-case).</summary>
-    public required string Tier { get; init; }
+    /// <summary>Tier (lower-case); <c>null</c> when the model is in no tier.</summary>
+    public string? Tier { get; init; }
     /// <summary>Quality in [0, 1].</summary>
     public double Quality { get; init; }
     /// <summary>Capabilities.</summary>

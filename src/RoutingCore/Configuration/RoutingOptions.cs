@@ -37,6 +37,7 @@ public sealed class ModelOptions
     /// <summary>Who serves it (<c>openai</c>, <c>anthropic</c>, …); also the accepted id prefix (<c>openai/gpt-5</c>).</summary>
     public string? Provider { get; set; }
     /// <summary>The tier tier aliases select by (<c>fast</c>, <c>standard</c>, <c>reasoning</c>, <c>image</c>, …).</summary>
+    /// <value>Optional. A model without a tier is in no tier alias; <c>auto</c> and <c>image</c> aliases still consider it.</value>
     public string? Tier { get; set; }
     /// <summary>Relative quality in [0, 1] used by the <c>balanced</c> and <c>quality</c> policies.</summary>
     /// <value>The default is 0.5.</value>
@@ -51,9 +52,11 @@ public sealed class ModelOptions
     /// <value>The default is 0 (image models).</value>
     public long DefaultOutputTokens { get; set; }
     /// <summary>USD per million input tokens.</summary>
-    public decimal InputPerMillion { get; set; }
+    /// <value>Required for a model with the <c>text</c> capability (0 is a valid, explicit price); optional otherwise (0).</value>
+    public decimal? InputPerMillion { get; set; }
     /// <summary>USD per million output tokens.</summary>
-    public decimal OutputPerMillion { get; set; }
+    /// <value>Required for a model with the <c>text</c> capability (0 is a valid, explicit price); optional otherwise (0).</value>
+    public decimal? OutputPerMillion { get; set; }
     /// <summary>How the model reads images; required for <c>vision</c>.</summary>
     public ImageInputOptions? ImageInput { get; set; }
     /// <summary>How the model generates images; required for <c>image_output</c>.</summary>

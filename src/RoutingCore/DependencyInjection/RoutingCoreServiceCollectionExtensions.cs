@@ -51,16 +51,27 @@ public static class RoutingCoreServiceCollectionExtensions
     }
 }
 
-/// <summary>Validates <see cref="RoutingOptions"/> with the same code that builds the catalog, reporting every bad key.</summary>
+/// <summary>
+/// Validates <see cref="RoutingOptions"/> with the same code that builds the catalog, reporting every bad key — until
+/// the first valid value has been seen (start-up, strict). After that it passes every value through: the options
+/// monitor runs validators inside its change callback, so a failure there would throw out of
+/// <c>IConfigurationRoot.Reload()</c> or the file watcher and leave <c>CurrentValue</c> throwing. Later changes are
+/// judged by the engine (<see cref="RoutingEngine.TryUpdateCatalog"/>), which keeps the last good snapshot, logs the
+/// rejection and counts it (spec R-CAT-9).
+/// </summary>
 internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraPolicies, RoutingSectionPath section) : IValidateOptions<RoutingOptions>
 {
     private readonly string sectionPath = section.Path;
+    private volatile bool _started;
 
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
+        if (_started) return ValidateOptionsResult.Skip;
         var errors = new List<string>();
         CatalogBuilder.TryBuild(options, 0, [.. RoutingPolicies.BuiltIn, .. extraPolicies], sectionPath, errors);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        if (errors.Count > 0) return ValidateOptionsResult.Fail(errors);
+        _started = true;
+        return ValidateOptionsResult.Success;
     }
 }
 

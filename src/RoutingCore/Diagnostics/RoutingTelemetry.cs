@@ -14,6 +14,14 @@ internal static class RoutingTelemetry
     private static readonly Counter<long> s_routes = s_meter.CreateCounter<long>("routingcore.routes", "{request}", "Requests routed, by alias kind and model.");
     private static readonly Counter<long> s_rejections = s_meter.CreateCounter<long>("routingcore.rejections", "{request}", "Requests rejected, by error code.");
     private static readonly Histogram<double> s_cost = s_meter.CreateHistogram<double>("routingcore.estimated_cost", "USD", "Estimated cost of routed requests.");
+    private static readonly Counter<long> s_reloads = s_meter.CreateCounter<long>("routingcore.catalog.reloads", "{change}", "Catalog changes after start, by outcome (applied or rejected).");
+
+    internal static Meter Meter => s_meter;
+
+    public static void RecordReload(bool applied)
+    {
+        if (s_reloads.Enabled) s_reloads.Add(1, new KeyValuePair<string, object?>("outcome", applied ? "applied" : "rejected"));
+    }
 
     public static void Record(in RouteDecision decision)
     {
@@ -42,6 +50,6 @@ internal static partial class RoutingLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Routing catalog version {Version} is live ({Models} models, {Aliases} aliases)")]
     public static partial void CatalogLoaded(ILogger logger, long version, int models, int aliases);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Routing catalog change rejected; version {Version} stays live: {Errors}")]
-    public static partial void CatalogRejected(ILogger logger, long version, string errors);
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Routing catalog change rejected as version {Candidate}; version {Version} stays live: {Errors}")]
+    public static partial void CatalogRejected(ILogger logger, long candidate, long version, string errors);
 }

@@ -37,7 +37,7 @@ public class CatalogTests
     public void Binding_FromJson_IsCaseInsensitive_AndOverridesOneModel()
     {
         var o = Bind("""
-{"routing":{"models":{"m1":{"provider":"p","tier":"Fast","capabilities":["TEXT","vision"],"inputPerMillion":1.5,
+{"routing":{"models":{"m1":{"provider":"p","tier":"Fast","capabilities":["TEXT","vision"],"inputPerMillion":1.5,"outputPerMillion":2,
             "imageInput":{"formula":"flat","tokensPerImage":100,"formats":["png"]}}},"aliases":{"a":{"kind":"tier","tier":"fast"}},"policy":"cheapest"}}
 """);
         var engine = new RoutingEngine(o);
@@ -131,8 +131,8 @@ public class PriceValidationTests
     public void IdsDifferingOnlyInCase_AreRejected()
     {
         var o = new RoutingOptions { Models = new Dictionary<string, ModelOptions>(StringComparer.Ordinal), Aliases = new Dictionary<string, AliasOptions>(StringComparer.Ordinal) };
-        o.Models["m"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"] };
-        o.Models["M"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"] };
+        o.Models["m"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"], InputPerMillion = 1, OutputPerMillion = 1 };
+        o.Models["M"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"], InputPerMillion = 1, OutputPerMillion = 1 };
         o.Aliases["auto"] = new AliasOptions { Kind = "auto" };
         o.Aliases["AUTO"] = new AliasOptions { Kind = "auto" };
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RoutingEngine(o));
@@ -158,5 +158,43 @@ public class PriceValidationTests
         o.Models["m"] = new ModelOptions { Provider = "p", Tier = "t", Capabilities = ["text"], InputPerMillion = 0.000001m, OutputPerMillion = 999_999.999999m, DefaultOutputTokens = 3 };
         var d = new RoutingEngine(o).Route(TestKit.Utf8("""{"model":"m","messages":[{"role":"user","content":"abcd"}]}"""));
         Assert.Equal(8 * 0.000001m / 1_000_000 + 3 * 999_999.999999m / 1_000_000, d.Estimate.CostUsd);
+    }
+}
+
+public class OptionalKeysTests
+{
+    [Fact]
+    public void MinimalCatalog_WithoutTierOrQuality_Starts_AndIsInNoTier()
+    {
+        var o = new RoutingOptions();
+        o.Models["m-one"] = new ModelOptions { Provider = "p", Capabilities = ["text"], InputPerMillion = 1, OutputPerMillion = 2 };
+        o.Aliases["auto"] = new AliasOptions { Kind = "auto" };
+        var engine = new RoutingEngine(o);
+        var m = engine.Catalog.Models.Single();
+        Assert.Null(m.Tier);
+        Assert.Equal(0.5, m.Quality);
+        Assert.Equal("m-one", engine.Route(TestKit.Utf8("""{"model":"auto","messages":[{"role":"user","content":"hi"}]}""")).ModelId);
+    }
+
+    [Fact]
+    public void TierAlias_OverModelsWithoutTiers_IsInvalid()
+    {
+        var o = new RoutingOptions();
+        o.Models["m-one"] = new ModelOptions { Provider = "p", Capabilities = ["text"], InputPerMillion = 1, OutputPerMillion = 2 };
+        o.Aliases["fast"] = new AliasOptions { Kind = "tier", Tier = "fast" };
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RoutingEngine(o));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Aliases:fast:Tier", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TextModel_WithoutPrices_IsRejected_NamingBothKeys_WhileAnExplicitZeroIsFree()
+    {
+        var o = new RoutingOptions();
+        o.Models["m-one"] = new ModelOptions { Provider = "p", Capabilities = ["text"] };
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RoutingEngine(o));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Models:m-one:InputPerMillion: required", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Models:m-one:OutputPerMillion: required", StringComparison.Ordinal));
+        o.Models["m-one"] = new ModelOptions { Provider = "p", Capabilities = ["text"], InputPerMillion = 0, OutputPerMillion = 0 };
+        Assert.Equal(0m, new RoutingEngine(o).Catalog.Models[0].InputPerMillion);
     }
 }

@@ -120,7 +120,7 @@ public sealed class CliTests : IDisposable
         using var doc = JsonDocument.Parse(output);
         Assert.Equal("list", doc.RootElement.GetProperty("object").GetString());
 
-        var catalog = Write("c.json", Encoding.UTF8.GetBytes("""{"Routing":{"Models":{"only":{"Provider":"p","Tier":"t","Capabilities":["text"]}},"Aliases":{"a":{"Kind":"auto"}}}}"""));
+        var catalog = Write("c.json", Encoding.UTF8.GetBytes("""{"Routing":{"Models":{"only":{"Provider":"p","Tier":"t","Capabilities":["text"],"InputPerMillion":0,"OutputPerMillion":0}},"Aliases":{"a":{"Kind":"auto"}}}}"""));
         var (s2, o2, _) = Run(["models", "--catalog", catalog, "--json"]);
         Assert.Equal(0, s2);
         using var d2 = JsonDocument.Parse(o2);
@@ -130,7 +130,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void InvalidCatalogFile_ExitsWith2_NamingTheKey()
     {
-        var catalog = Write("c.json", Encoding.UTF8.GetBytes("""{"Routing":{"Models":{"only":{"Provider":"p","Tier":"t","Capabilities":["text"]}},"Policy":"nope"}}"""));
+        var catalog = Write("c.json", Encoding.UTF8.GetBytes("""{"Routing":{"Models":{"only":{"Provider":"p","Tier":"t","Capabilities":["text"],"InputPerMillion":0,"OutputPerMillion":0}},"Policy":"nope"}}"""));
         var (status, _, err) = Run(["models", "--catalog", catalog]);
         Assert.Equal(2, status);
         Assert.Contains("Routing:Policy", err);
