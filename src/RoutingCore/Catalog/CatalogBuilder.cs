@@ -233,6 +233,20 @@ internal static class CatalogBuilder
             else errors.Add($"{key}:Sizes: '{s}' is not WIDTHxHEIGHT.");
         }
         if (dw > 0 && sizes.Count > 0 && !sizes.Contains((dw, dh))) errors.Add($"{key}:DefaultSize: '{o.DefaultSize}' is not one of Sizes.");
+        var ratios = new List<(int, int)>();
+        foreach (var r in o.AspectRatios ?? [])
+        {
+            if (RequestNames.TryParseAspectRatio(r, out int w, out int h)) ratios.Add((w, h));
+            else errors.Add($"{key}:AspectRatios: '{r}' is not W:H.");
+        }
+        var resolutions = new List<string>();
+        foreach (var r in o.Resolutions ?? [])
+        {
+            var t = r?.Trim().ToUpperInvariant();
+            if (string.IsNullOrEmpty(t) || t.Length > Parsing.RequestFacts.MaxResolutionBytes || !System.Text.Ascii.IsValid(t))
+                errors.Add($"{key}:Resolutions: '{r}' must be 1–{Parsing.RequestFacts.MaxResolutionBytes} ASCII characters.");
+            else resolutions.Add(t);
+        }
         var rules = new List<ImagePriceRule>();
         foreach (var (k, price) in o.Prices ?? [])
         {
@@ -260,7 +274,8 @@ internal static class CatalogBuilder
         return new ImageOutputSpec
         {
             PricePerImage = perImage, PricePerImagePico = (long)(perImage * Estimation.Money.PicoPerUsd), MaxImages = o.MaxImages, DefaultWidth = dw, DefaultHeight = dh,
-            Sizes = [.. sizes], Prices = [.. rules],
+            Sizes = [.. sizes], Prices = [.. rules], AspectRatios = [.. ratios], Resolutions = resolutions,
+            ResolutionsUtf8 = [.. resolutions.Select(Encoding.ASCII.GetBytes)],
         };
     }
 

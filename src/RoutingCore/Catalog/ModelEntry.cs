@@ -76,6 +76,11 @@ public sealed class ImageOutputSpec
     public required (int Width, int Height)[] Sizes { get; init; }
     /// <summary>Price rules.</summary>
     public required ImagePriceRule[] Prices { get; init; }
+    /// <summary>Allowed aspect ratios (empty = any).</summary>
+    public (int Width, int Height)[] AspectRatios { get; init; } = [];
+    /// <summary>Allowed resolutions, upper-case (empty = any).</summary>
+    public IReadOnlyList<string> Resolutions { get; init; } = [];
+    internal byte[][] ResolutionsUtf8 { get; init; } = [];
 }
 
 /// <summary>An immutable model of a catalog snapshot.</summary>

@@ -116,6 +116,10 @@ public sealed class ImageOutputOptions
     public string? DefaultSize { get; set; }
     /// <summary>Allowed sizes (<c>WxH</c>); empty means any.</summary>
     public List<string> Sizes { get; set; } = [];
+    /// <summary>Allowed <c>image_config.aspect_ratio</c> values (<c>W:H</c>); empty means any.</summary>
+    public List<string> AspectRatios { get; set; } = [];
+    /// <summary>Allowed <c>image_config.resolution</c> values (for example <c>1K</c>, <c>2K</c>, <c>4K</c>; compared ignoring case); empty means any.</summary>
+    public List<string> Resolutions { get; set; } = [];
     /// <summary>Prices keyed <c>WxH/quality</c>, <c>WxH</c> or <c>quality</c>.</summary>
     public Dictionary<string, decimal> Prices { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -87,6 +87,23 @@ public static class RequestNames
             && System.Buffers.Text.Utf8Parser.TryParse(s[(x + 1)..], out height, out int c2) && c2 == s.Length - x - 1 && height > 0 && height <= 100_000;
     }
 
+    /// <summary>Parses an aspect ratio <c>W:H</c> (for example <c>2:3</c>) into positive terms up to 1000.</summary>
+    public static bool TryParseAspectRatio(ReadOnlySpan<byte> s, out int width, out int height)
+    {
+        width = height = 0;
+        int x = s.IndexOf((byte)':');
+        return x > 0
+            && System.Buffers.Text.Utf8Parser.TryParse(s[..x], out width, out int c1) && c1 == x && width is > 0 and <= 1000
+            && System.Buffers.Text.Utf8Parser.TryParse(s[(x + 1)..], out height, out int c2) && c2 == s.Length - x - 1 && height is > 0 and <= 1000;
+    }
+
+    /// <summary>Parses <c>W:H</c>.</summary>
+    public static bool TryParseAspectRatio(string? s, out int width, out int height)
+    {
+        width = height = 0;
+        return s is not null && s.Length < 16 && TryParseAspectRatio(System.Text.Encoding.ASCII.GetBytes(s.Trim()), out width, out height);
+    }
+
     /// <summary>Parses <c>WxH</c>.</summary>
     public static bool TryParseSize(string? s, out int width, out int height)
     {

@@ -36,6 +36,12 @@ internal sealed class RequestFacts
     public int OutputHeight;
     public bool OutputSizeAuto;
     public ImageQuality OutputQuality;
+    public int AspectWidth;
+    public int AspectHeight;
+    public const int MaxResolutionBytes = 16;
+    public readonly byte[] ResolutionBuffer = new byte[MaxResolutionBytes];
+    public int ResolutionLength;
+    public ReadOnlySpan<byte> Resolution => ResolutionBuffer.AsSpan(0, ResolutionLength);
 
     public ImageFact[] Images = new ImageFact[8];
     public int ImageCount;
@@ -54,7 +60,7 @@ internal sealed class RequestFacts
         MessageCount = 0; TextTokens = 0; OtherParts = 0;
         MaxTokens = -1; N = -1; HasTools = false; JsonSchema = false; Reasoning = false;
         ImageOutputRequested = false; NumImages = -1; OutputWidth = 0; OutputHeight = 0; OutputSizeAuto = false;
-        OutputQuality = ImageQuality.Unspecified;
+        OutputQuality = ImageQuality.Unspecified; AspectWidth = 0; AspectHeight = 0; ResolutionLength = 0;
         ImageCount = 0; AnyImageBeforeText = false;
         Error = RouteErrorCode.None; ErrorParam = default; ErrorDetail = null;
     }

@@ -368,7 +368,8 @@ internal ref partial struct RequestScanner
                 0 => ReadNumImages(param.WithLeaf("num_images")),
                 1 or 2 => ReadOutputSize(param.WithLeaf(name!)),
                 3 => ReadOutputQuality(param.WithLeaf("quality")),
-                4 or 5 => ReadStringOrNull(param.WithLeaf(name!)),
+                4 => ReadAspectRatio(param.WithLeaf("aspect_ratio")),
+                5 => ReadResolution(param.WithLeaf("resolution")),
                 6 => _reader.TokenType is JsonTokenType.Number or JsonTokenType.Null || Invalid(param.WithLeaf("seed"), "must be an integer."),
                 7 => ReadBool("image_config.rewrite_prompt", out _),
                 _ => SkipValue(countText: false),
@@ -391,11 +392,28 @@ internal ref partial struct RequestScanner
         return true;
     }
 
-    private bool ReadStringOrNull(JsonParam param)
+    private bool ReadAspectRatio(JsonParam param)
     {
         if (_reader.TokenType == JsonTokenType.Null) return true;
-        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "must be a string.");
-        return CheckString();
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "must be a string such as \"2:3\".");
+        if (!CheckString()) return false;
+        if (_reader.ValueIsEscaped || !RequestNames.TryParseAspectRatio(_reader.ValueSpan, out int w, out int h))
+            return Invalid(param, "must be W:H (for example \"2:3\").");
+        _facts.AspectWidth = w; _facts.AspectHeight = h;
+        return true;
+    }
+
+    private bool ReadResolution(JsonParam param)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "must be a string such as \"2K\".");
+        if (!CheckString()) return false;
+        var v = _reader.ValueSpan;
+        if (_reader.ValueIsEscaped || v.Length == 0 || v.Length > RequestFacts.MaxResolutionBytes || !Ascii.IsValid(v))
+            return Invalid(param, "must be a short resolution name such as \"1K\", \"2K\" or \"4K\".");
+        Ascii.ToUpper(v, _facts.ResolutionBuffer, out int written);
+        _facts.ResolutionLength = written;
+        return true;
     }
 
     private bool ReadOutputSize(JsonParam param)

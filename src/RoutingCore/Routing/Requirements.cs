@@ -63,6 +63,10 @@ internal static class Eligibility
             if (output.MaxImages > 0 && facts.OutputImageCount > output.MaxImages) return RejectionReason.TooManyOutputImages;
             if (facts.OutputWidth > 0 && output.Sizes.Length > 0 && !Contains(output.Sizes, facts.OutputWidth, facts.OutputHeight))
                 return RejectionReason.SizeNotAllowed;
+            if (facts.AspectWidth > 0 && output.AspectRatios.Length > 0 && !Contains(output.AspectRatios, facts.AspectWidth, facts.AspectHeight))
+                return RejectionReason.AspectRatioNotAllowed;
+            if (facts.ResolutionLength > 0 && output.ResolutionsUtf8.Length > 0 && !ContainsName(output.ResolutionsUtf8, facts.Resolution))
+                return RejectionReason.ResolutionNotAllowed;
         }
 
         if (model.MaxOutputTokens > 0 && facts.MaxTokens > model.MaxOutputTokens) return RejectionReason.OutputTooLong;
@@ -72,6 +76,12 @@ internal static class Eligibility
             && estimate.InputTokens + estimate.OutputTokens / facts.Completions > model.ContextWindow)
             return RejectionReason.ContextLengthExceeded;
         return RejectionReason.None;
+    }
+
+    private static bool ContainsName(byte[][] names, ReadOnlySpan<byte> name)
+    {
+        foreach (var n in names) if (name.SequenceEqual(n)) return true;
+        return false;
     }
 
     private static bool Contains((int Width, int Height)[] sizes, int w, int h)

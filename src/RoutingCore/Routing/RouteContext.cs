@@ -47,4 +47,8 @@ public enum RejectionReason : byte
     NotAllowed,
     /// <summary>Above the host's maximum cost.</summary>
     OverBudget,
+    /// <summary>An <c>image_config.aspect_ratio</c> it does not offer.</summary>
+    AspectRatioNotAllowed,
+    /// <summary>An <c>image_config.resolution</c> it does not offer.</summary>
+    ResolutionNotAllowed,
 }

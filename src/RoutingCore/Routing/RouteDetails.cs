@@ -26,6 +26,8 @@ public sealed record RouteExplanation(ModelEntry Model, string Status, double Sc
         RejectionReason.ContextLengthExceeded => "context_length_exceeded",
         RejectionReason.NotAllowed => "model_not_allowed",
         RejectionReason.OverBudget => "over_budget",
+        RejectionReason.AspectRatioNotAllowed => "aspect_ratio_not_allowed",
+        RejectionReason.ResolutionNotAllowed => "resolution_not_allowed",
         _ => reason.ToString(),
     };
 

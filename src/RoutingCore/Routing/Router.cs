@@ -216,6 +216,10 @@ internal static class Router
                 return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("max_tokens"), "max_tokens is above the model's output limit.", model);
             case RejectionReason.SizeNotAllowed:
                 return new RouteError(RouteErrorCode.InvalidParameter, SizeParam(facts), "The model does not offer this image size.", model);
+            case RejectionReason.AspectRatioNotAllowed:
+                return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("image_config", leaf: "aspect_ratio"), "The model does not offer this aspect ratio.", model);
+            case RejectionReason.ResolutionNotAllowed:
+                return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("image_config", leaf: "resolution"), "The model does not offer this resolution.", model);
             case RejectionReason.TooManyOutputImages:
                 return new RouteError(RouteErrorCode.InvalidParameter, CountParam(facts), "The model generates fewer images per request.", model);
             case RejectionReason.ContextLengthExceeded:
