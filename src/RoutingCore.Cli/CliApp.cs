@@ -13,11 +13,12 @@ internal static class CliApp
     private const string Usage = """
         usage:
           routingcore route FILE... [--endpoint auto|chat|messages|images] [--catalog FILE] [--allow ID,ID]
-                                    [--max-cost USD] [--json] [--explain]
+                                    [--max-cost USD] [--json] [--explain] [--upstream-body DIR]
           routingcore models [--catalog FILE] [--json]
 
         FILE may be '-' for standard input. --catalog replaces the embedded default catalog with a JSON file
-        holding a "Routing" section. Exit status: 0 all routed, 1 any rejected, 2 usage or file error.
+        holding a "Routing" section. --upstream-body writes, for each routed request, DIR/<file name> with the
+        body to forward upstream (only "model" replaced by the chosen model's upstream id). Exit status: 0 all routed, 1 any rejected, 2 usage or file error.
         """;
 
     public static int Run(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, Func<Stream> openStdin)
@@ -30,7 +31,7 @@ internal static class CliApp
         }
         var command = args[0];
         var files = new List<string>();
-        string? catalog = null, allow = null, maxCost = null, endpoint = null;
+        string? catalog = null, allow = null, maxCost = null, endpoint = null, upstreamDir = null;
         bool json = false, explain = false;
         for (int i = 1; i < args.Length; i++)
         {
@@ -44,6 +45,7 @@ internal static class CliApp
                 case "--allow": allow = Value() ?? ""; break;
                 case "--max-cost": maxCost = Value() ?? ""; break;
                 case "--endpoint": endpoint = Value() ?? ""; break;
+                case "--upstream-body": upstreamDir = Value() ?? ""; break;
                 default:
                     if (a.StartsWith("--", StringComparison.Ordinal)) return Fail(stderr, $"unknown option '{a}'");
                     files.Add(a);
@@ -65,7 +67,8 @@ internal static class CliApp
 
         if (command == "models")
         {
-            if (files.Count > 0 || allow is not null || maxCost is not null || endpoint is not null || explain) return Fail(stderr, "models takes only --catalog and --json");
+            if (files.Count > 0 || allow is not null || maxCost is not null || endpoint is not null || explain || upstreamDir is not null)
+                return Fail(stderr, "models takes only --catalog and --json");
             if (json)
             {
                 using var stream = new MemoryStream();
@@ -128,12 +131,39 @@ internal static class CliApp
             }
         }
 
+        if (upstreamDir is not null)
+        {
+            try
+            {
+                if (upstreamDir.Length == 0) throw new ArgumentException("--upstream-body needs a directory");
+                Directory.CreateDirectory(upstreamDir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                return Fail(stderr, $"--upstream-body '{upstreamDir}': {ex.Message}");
+            }
+        }
+
         int status = Routed;
         var details = new RouteDetails { Explain = explain };
         foreach (var (name, body) in bodies)
         {
             var decision = engine.Route(body, context, details);
             if (!decision.Succeeded) status = Rejected;
+            else if (upstreamDir is not null)
+            {
+                var forwarded = new byte[decision.GetUpstreamBodyLength(body)];
+                decision.WriteUpstreamBody(body, forwarded);
+                string target = Path.Combine(upstreamDir, name == "-" ? "stdin.json" : Path.GetFileName(name));
+                try
+                {
+                    File.WriteAllBytes(target, forwarded);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    return Fail(stderr, $"cannot write '{target}': {ex.Message}");
+                }
+            }
             if (json)
             {
                 stdout.WriteLine(DecisionJson.Write(name, decision, details, explain));

@@ -20,6 +20,69 @@ public enum Capabilities : byte
     Reasoning = 32,
 }
 
+/// <summary>The request shapes a model's upstream accepts as-is (catalog key <c>Endpoints</c>).</summary>
+[Flags]
+public enum EndpointSet : byte
+{
+    /// <summary>None.</summary>
+    None = 0,
+    /// <summary><c>chat</c>: OpenAI chat completions bodies.</summary>
+    Chat = 1,
+    /// <summary><c>messages</c>: Anthropic messages bodies.</summary>
+    Messages = 2,
+    /// <summary><c>images</c>: OpenAI images/generations bodies.</summary>
+    Images = 4,
+    /// <summary>Every shape.</summary>
+    All = Chat | Messages | Images,
+}
+
+/// <summary>Wire names and provider defaults of <see cref="EndpointSet"/>.</summary>
+public static class EndpointNames
+{
+    /// <summary>
+    /// The shapes a provider's upstream takes when a model does not list <c>Endpoints</c>: <c>openai</c> and
+    /// <c>google</c> take <c>chat</c> and <c>images</c> (Google through its OpenAI-compatible endpoint); <c>anthropic</c>
+    /// takes <c>messages</c> and <c>chat</c> (its OpenAI SDK compatibility); any other provider takes every shape until
+    /// the catalog says otherwise, so existing host catalogs keep routing.
+    /// </summary>
+    public static EndpointSet DefaultFor(string provider) => provider.ToLowerInvariant() switch
+    {
+        "openai" or "google" => EndpointSet.Chat | EndpointSet.Images,
+        "anthropic" => EndpointSet.Messages | EndpointSet.Chat,
+        _ => EndpointSet.All,
+    };
+
+    /// <summary>The set holding one request endpoint (<see cref="EndpointSet.None"/> for <see cref="RequestEndpoint.Auto"/>).</summary>
+    public static EndpointSet ToSet(RequestEndpoint endpoint) => endpoint switch
+    {
+        RequestEndpoint.ChatCompletions => EndpointSet.Chat,
+        RequestEndpoint.Messages => EndpointSet.Messages,
+        RequestEndpoint.ImageGenerations => EndpointSet.Images,
+        _ => EndpointSet.None,
+    };
+
+    /// <summary>Parses <c>chat</c>, <c>messages</c> or <c>images</c> (case-insensitive).</summary>
+    public static bool TryParse(string? name, out EndpointSet endpoint)
+    {
+        endpoint = name?.Trim().ToLowerInvariant() switch
+        {
+            "chat" => EndpointSet.Chat,
+            "messages" => EndpointSet.Messages,
+            "images" => EndpointSet.Images,
+            _ => EndpointSet.None,
+        };
+        return endpoint != EndpointSet.None;
+    }
+
+    /// <summary>The names in a set, in the order chat, messages, images.</summary>
+    public static IEnumerable<string> Names(EndpointSet set)
+    {
+        if ((set & EndpointSet.Chat) != 0) yield return "chat";
+        if ((set & EndpointSet.Messages) != 0) yield return "messages";
+        if ((set & EndpointSet.Images) != 0) yield return "images";
+    }
+}
+
 /// <summary>Wire names of <see cref="Capabilities"/>.</summary>
 public static class CapabilityNames
 {

@@ -90,7 +90,7 @@ internal static class CatalogBuilder
         if (errors.Count > 0) return null;
         var rankedImageModels = Ranked(imageModels, ranking);
         return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf,
-            rankedImageModels, CatalogFrontier.Prune(rankedImageModels, ranking, keep));
+            rankedImageModels, CatalogFrontier.Prune(rankedImageModels, ranking, keep)) { IncludeStreamUsage = options.IncludeStreamUsage };
     }
 
     /// <summary>Candidates ordered by the policy's score bound (best first), then ordinal id, for early exit.</summary>
@@ -132,6 +132,23 @@ internal static class CatalogBuilder
         decimal inPrice = TokenPrice(m.InputPerMillion, "InputPerMillion", text, key, errors);
         decimal outPrice = TokenPrice(m.OutputPerMillion, "OutputPerMillion", text, key, errors);
 
+        string upstream = m.UpstreamModel?.Trim() is { Length: > 0 } u ? u : id;
+        if (upstream.Any(c => c == '"' || c == '\\' || char.IsControl(c)) || Encoding.UTF8.GetByteCount(upstream) > 512)
+            errors.Add($"{key}:UpstreamModel: at most 512 bytes without quotes, backslashes or control characters.");
+        var endpoints = EndpointSet.None;
+        if (m.Endpoints is { Count: > 0 } listed)
+        {
+            foreach (var e in listed)
+            {
+                if (EndpointNames.TryParse(e, out var set)) endpoints |= set;
+                else errors.Add($"{key}:Endpoints: unknown endpoint '{e}' (known: chat, messages, images).");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(m.Provider))
+        {
+            endpoints = EndpointNames.DefaultFor(m.Provider.Trim());
+        }
+
         ImageInputSpec? input = null;
         if ((caps & Capabilities.Vision) != 0)
         {
@@ -152,6 +169,7 @@ internal static class CatalogBuilder
         return new ModelEntry
         {
             Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Provider = m.Provider!.Trim(), ProviderUtf8 = Encoding.UTF8.GetBytes(m.Provider.Trim()),
+            UpstreamModel = upstream, UpstreamModelJson = Encoding.UTF8.GetBytes("\"" + upstream + "\""), Endpoints = endpoints,
             Tier = string.IsNullOrWhiteSpace(m.Tier) ? null : m.Tier.Trim().ToLowerInvariant(), Quality = m.Quality, Capabilities = caps,
             ContextWindow = m.ContextWindow, MaxOutputTokens = m.MaxOutputTokens, DefaultOutputTokens = m.DefaultOutputTokens,
             InputPerMillion = inPrice, OutputPerMillion = outPrice,

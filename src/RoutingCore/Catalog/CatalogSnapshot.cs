@@ -52,6 +52,9 @@ public sealed class CatalogSnapshot
     /// <summary>The date the figures are as of.</summary>
     public string? AsOf { get; }
 
+    /// <summary>Whether forwarded streaming chat bodies get <c>stream_options.include_usage</c> (<see cref="RoutingOptions.IncludeStreamUsage"/>).</summary>
+    public bool IncludeStreamUsage { get; init; }
+
     internal ModelEntry[] ImageOutputModels { get; }
 
     internal ModelEntry[] ImageOutputFrontier { get; }

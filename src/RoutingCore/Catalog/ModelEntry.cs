@@ -93,6 +93,12 @@ public sealed class ModelEntry
     public int Index { get; internal set; }
     /// <summary>Provider.</summary>
     public required string Provider { get; init; }
+    /// <summary>The id written into the forwarded body (the catalog id unless configured).</summary>
+    public string UpstreamModel { get; init; } = "";
+    /// <summary><see cref="UpstreamModel"/> as a quoted JSON string in UTF-8, ready to copy.</summary>
+    internal byte[] UpstreamModelJson { get; init; } = [];
+    /// <summary>The request shapes the upstream accepts as-is.</summary>
+    public EndpointSet Endpoints { get; init; } = EndpointSet.All;
     internal byte[] ProviderUtf8 { get; init; } = [];
     /// <summary>Tier (lower-case); <c>null</c> when the model is in no tier.</summary>
     public string? Tier { get; init; }

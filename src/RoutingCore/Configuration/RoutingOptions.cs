@@ -29,6 +29,13 @@ public sealed class RoutingOptions
 
     /// <summary>The date the catalog's figures are as of (informational, shown by <c>routingcore models</c>).</summary>
     public string? AsOf { get; set; }
+
+    /// <summary>
+    /// Whether the forwardable body of an OpenAI chat request with <c>"stream": true</c> and no <c>stream_options</c>
+    /// gets <c>"stream_options":{"include_usage":true}</c>, so the streamed response carries a usage chunk to meter.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>: the body is forwarded with only <c>model</c> replaced.</value>
+    public bool IncludeStreamUsage { get; set; }
 }
 
 /// <summary>One model of the catalog.</summary>
@@ -57,6 +64,13 @@ public sealed class ModelOptions
     /// <summary>USD per million output tokens.</summary>
     /// <value>Required for a model with the <c>text</c> capability (0 is a valid, explicit price); optional otherwise (0).</value>
     public decimal? OutputPerMillion { get; set; }
+    /// <summary>The id the provider expects, written into the forwarded body in place of the requested alias or id.</summary>
+    /// <value>The default is the catalog id. Must not contain <c>"</c>, <c>\</c> or control characters (it is written as a plain JSON string).</value>
+    public string? UpstreamModel { get; set; }
+    /// <summary>The request shapes the model's upstream accepts as-is: <c>chat</c>, <c>messages</c>, <c>images</c>.</summary>
+    /// <value>The default depends on <see cref="Provider"/> (see <see cref="EndpointNames.DefaultFor"/>): openai and google take chat and
+    /// images, anthropic takes messages and chat, any other provider takes every shape.</value>
+    public List<string>? Endpoints { get; set; }
     /// <summary>How the model reads images; required for <c>vision</c>.</summary>
     public ImageInputOptions? ImageInput { get; set; }
     /// <summary>How the model generates images; required for <c>image_output</c>.</summary>

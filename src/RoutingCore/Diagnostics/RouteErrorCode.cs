@@ -37,6 +37,8 @@ public enum RouteErrorCode : byte
     OverBudget,
     /// <summary><c>context_length_exceeded</c>: estimated input plus requested output exceeds the context window.</summary>
     ContextLengthExceeded,
+    /// <summary><c>endpoint_not_supported</c>: a pinned or direct model whose upstream cannot take the request's shape as-is.</summary>
+    EndpointNotSupported,
 }
 
 /// <summary>Non-fatal observations about a routed request.</summary>
@@ -62,7 +64,7 @@ public static class RouteErrors
     [
         "none", "invalid_json", "duplicate_key", "missing_model", "unknown_model", "invalid_parameter", "invalid_image_data",
         "unsupported_image_format", "image_url_not_allowed", "image_too_large", "too_many_images", "animated_image_unsupported",
-        "model_lacks_capability", "no_eligible_model", "model_not_allowed", "over_budget", "context_length_exceeded",
+        "model_lacks_capability", "no_eligible_model", "model_not_allowed", "over_budget", "context_length_exceeded", "endpoint_not_supported",
     ];
 
     /// <summary>Every error code's wire name, in enum order (without <c>none</c>).</summary>

@@ -1,5 +1,17 @@
 namespace RoutingCore.Parsing;
 
+/// <summary>What forwarding needs from the scan: positions in the body as received, never copies of it.</summary>
+internal struct ForwardingFacts
+{
+    public int BodyLength;
+    public int ModelStart;      // the opening quote of the model string token
+    public int ModelLength;     // through the closing quote
+    public uint ModelHash;      // FNV-1a of the token's bytes, to detect a different body at rewrite time
+    public int RootEnd;         // the root object's closing brace
+    public bool Stream;         // "stream": true
+    public bool HasStreamOptions;
+}
+
 /// <summary>
 /// Everything the scanner extracts from one request body: the first stage of the one-way data flow
 /// (bytes → facts → requirements → candidates → scores → decision). Reused across requests; <see cref="Reset"/>
@@ -14,6 +26,9 @@ internal sealed class RequestFacts
     public bool HasModel;
     public bool ModelTooLong;
     public ReadOnlySpan<byte> Model => ModelBuffer.AsSpan(0, ModelLength);
+
+    /// <summary>Where the <c>model</c> string token sits (opening quote to closing quote) and a hash of its raw bytes (R-FWD-*).</summary>
+    public ForwardingFacts Forward;
 
     public RequestEndpoint Endpoint;
     public bool HasMessages;
@@ -55,7 +70,7 @@ internal sealed class RequestFacts
 
     public void Reset()
     {
-        ModelLength = 0; HasModel = false; ModelTooLong = false;
+        ModelLength = 0; HasModel = false; ModelTooLong = false; Forward = default;
         Endpoint = RequestEndpoint.Auto; HasMessages = false; HasPrompt = false; AnthropicHints = false;
         MessageCount = 0; TextTokens = 0; OtherParts = 0;
         MaxTokens = -1; N = -1; HasTools = false; JsonSchema = false; Reasoning = false;

@@ -121,7 +121,8 @@ internal ref partial struct RequestScanner
                 4 or 5 => ReadMaxTokens(s_rootKeys[key]),
                 6 or 7 => ReadTools(s_rootKeys[key]),
                 8 => ReadResponseFormat(),
-                9 => ReadBool("stream", out _), // type-checked only: streaming does not change the route
+                9 => ReadBool("stream", out _facts.Forward.Stream), // streaming does not change the route; forwarding may add usage
+                18 => SkipValue(countText: false) && (_facts.Forward.HasStreamOptions = true),
                 10 => ReadN(),
                 11 => ReadReasoningEffort(),
                 12 or 13 => ReadReasoningObject(thinking: key == 13),
@@ -133,6 +134,8 @@ internal ref partial struct RequestScanner
             };
             if (!ok) return false;
         }
+        _facts.Forward.RootEnd = (int)_reader.TokenStartIndex;
+        _facts.Forward.BodyLength = _body.Length;
         // The reader throws on trailing content after the root object.
         while (_reader.Read()) { }
         return true;
@@ -142,7 +145,7 @@ internal ref partial struct RequestScanner
     [
         "model", "messages", "system", "prompt", "max_tokens", "max_completion_tokens", "tools", "functions",
         "response_format", "stream", "n", "reasoning_effort", "reasoning", "thinking", "modalities", "image_config",
-        "size", "quality",
+        "size", "quality", "stream_options",
     ];
 
     private static readonly byte[][] s_rootKeyBytes = [.. s_rootKeys.Select(Encoding.UTF8.GetBytes)];
@@ -182,6 +185,10 @@ internal ref partial struct RequestScanner
         if (!CheckString()) return false;
         f.HasModel = true;
         var raw = _reader.ValueSpan;
+        int start = (int)_reader.TokenStartIndex;
+        f.Forward.ModelStart = start;
+        f.Forward.ModelLength = raw.Length + 2;
+        f.Forward.ModelHash = Forwarding.UpstreamBody.Hash(_body.Slice(start, raw.Length + 2));
         if (!_reader.ValueIsEscaped)
         {
             if (raw.Length > RequestFacts.MaxModelIdBytes) { f.ModelTooLong = true; return true; }

@@ -36,6 +36,8 @@ internal static class Eligibility
     {
         estimate = default;
         imageIndex = -1;
+        // The shape comes first: a model that cannot take the body as-is is never a candidate (spec R-ELIG-3).
+        if ((model.Endpoints & EndpointNames.ToSet(facts.Endpoint)) == 0) return RejectionReason.EndpointUnsupported;
         if (!model.Has(needs)) return RejectionReason.MissingCapability;
 
         if (facts.ImageCount > 0 && model.ImageInput is { } input)

@@ -51,4 +51,6 @@ public enum RejectionReason : byte
     AspectRatioNotAllowed,
     /// <summary>An <c>image_config.resolution</c> it does not offer.</summary>
     ResolutionNotAllowed,
+    /// <summary>Its upstream cannot take the request's shape as-is (its <c>Endpoints</c>).</summary>
+    EndpointUnsupported,
 }

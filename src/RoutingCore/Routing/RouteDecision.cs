@@ -13,17 +13,18 @@ internal struct FallbackBuffer
 /// <summary>
 /// The outcome of routing one request: a value (never an exception), allocation-free to produce and to read.
 /// </summary>
-public readonly struct RouteDecision
+public readonly partial struct RouteDecision
 {
     private readonly FallbackBuffer _fallbacks;
+    private readonly Parsing.ForwardingFacts _forward;
 
     internal RouteDecision(CatalogSnapshot snapshot, RequestEndpoint endpoint, RouteError error, ModelEntry? model, AliasEntry? alias,
         AliasKind aliasKind, Capabilities requirements, CostEstimate estimate, RouteWarnings warnings, int imageCount,
-        in FallbackBuffer fallbacks, int fallbackCount)
+        in FallbackBuffer fallbacks, int fallbackCount, in Parsing.ForwardingFacts forward)
     {
         Catalog = snapshot; Endpoint = endpoint; Error = error; Model = model; Alias = alias; AliasKind = aliasKind;
         Requirements = requirements; Estimate = estimate; Warnings = warnings; ImageCount = imageCount;
-        _fallbacks = fallbacks; FallbackCount = fallbackCount;
+        _fallbacks = fallbacks; FallbackCount = fallbackCount; _forward = forward;
     }
 
     /// <summary>True when a model was chosen.</summary>

@@ -28,6 +28,7 @@ public sealed record RouteExplanation(ModelEntry Model, string Status, double Sc
         RejectionReason.OverBudget => "over_budget",
         RejectionReason.AspectRatioNotAllowed => "aspect_ratio_not_allowed",
         RejectionReason.ResolutionNotAllowed => "resolution_not_allowed",
+        RejectionReason.EndpointUnsupported => "endpoint_unsupported",
         _ => reason.ToString(),
     };
 

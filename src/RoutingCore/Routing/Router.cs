@@ -80,7 +80,7 @@ internal static class Router
         }
         details?.SetImageTokens(model);
         FallbackBuffer none = default;
-        return new RouteDecision(snapshot, facts.Endpoint, default, model, alias, kind, needs, estimate, warnings, facts.ImageCount, none, 0);
+        return new RouteDecision(snapshot, facts.Endpoint, default, model, alias, kind, needs, estimate, warnings, facts.ImageCount, none, 0, facts.Forward);
     }
 
     private static RouteDecision RouteAlias(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
@@ -133,7 +133,7 @@ internal static class Router
         if (explain) SortExplanations(details!.CandidateList, chosen);
         details?.SetImageTokens(chosen);
         return new RouteDecision(snapshot, facts.Endpoint, default, chosen, alias, kind, needs, Estimation.CostEstimator.Estimate(chosen, facts),
-            warnings, facts.ImageCount, fallbacks, count - 1);
+            warnings, facts.ImageCount, fallbacks, count - 1, facts.Forward);
     }
 
     private static int Reasons(ModelEntry[] candidates, RequestFacts facts, Capabilities needs, long? maxCost)
@@ -216,6 +216,13 @@ internal static class Router
                 return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("max_tokens"), "max_tokens is above the model's output limit.", model);
             case RejectionReason.SizeNotAllowed:
                 return new RouteError(RouteErrorCode.InvalidParameter, SizeParam(facts), "The model does not offer this image size.", model);
+            case RejectionReason.EndpointUnsupported:
+                return new RouteError(RouteErrorCode.EndpointNotSupported, new JsonParam("model"), facts.Endpoint switch
+                {
+                    RequestEndpoint.Messages => "The model's upstream does not take Anthropic messages bodies.",
+                    RequestEndpoint.ImageGenerations => "The model's upstream does not take images/generations bodies.",
+                    _ => "The model's upstream does not take chat completions bodies.",
+                }, model);
             case RejectionReason.AspectRatioNotAllowed:
                 return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("image_config", leaf: "aspect_ratio"), "The model does not offer this aspect ratio.", model);
             case RejectionReason.ResolutionNotAllowed:
@@ -253,6 +260,6 @@ internal static class Router
         AliasKind kind, Capabilities needs, RouteWarnings warnings = RouteWarnings.None)
     {
         FallbackBuffer none = default;
-        return new RouteDecision(snapshot, facts.Endpoint, error, model, alias, kind, needs, default, warnings, facts.ImageCount, none, 0);
+        return new RouteDecision(snapshot, facts.Endpoint, error, model, alias, kind, needs, default, warnings, facts.ImageCount, none, 0, facts.Forward);
     }
 }

@@ -135,4 +135,17 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, status);
         Assert.Contains("Routing:Policy", err);
     }
+
+    [Fact]
+    public void Route_UpstreamBody_WritesTheForwardableBodyForRoutedRequestsOnly()
+    {
+        var ok = Write("ok.json", TestKit.Utf8("""{"model":"imagen-4","prompt":"a fox","n":1}"""));
+        var bad = Write("bad.json", TestKit.Chat("flux-auto", "https://127.0.0.1/x.png"));
+        var outDir = Path.Combine(Dir, "upstream");
+        var (status, _, _) = Run(["route", ok, bad, "--upstream-body", outDir]);
+        Assert.Equal(1, status);
+        Assert.Equal("""{"model":"imagen-4.0-generate-001","prompt":"a fox","n":1}""", File.ReadAllText(Path.Combine(outDir, "ok.json")));
+        Assert.False(File.Exists(Path.Combine(outDir, "bad.json")));
+        Assert.Equal(2, Run(["models", "--upstream-body", outDir]).Status);
+    }
 }

@@ -19,6 +19,13 @@ public partial class VectorTests
     [GeneratedRegex(@"\{\{(data|b64):([^}|]+)(\|([^}]+))?\}\}")]
     private static partial Regex Placeholder();
 
+    internal static byte[] BodyOf(JsonElement request) => Body(request);
+
+    internal static RequestEndpoint EndpointOf(JsonElement vector) => vector.GetProperty("endpoint").GetString() switch
+    {
+        "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, _ => RequestEndpoint.Auto,
+    };
+
     private static byte[] Body(JsonElement request)
     {
         string text = request.ValueKind == JsonValueKind.String ? request.GetString()! : request.GetRawText();

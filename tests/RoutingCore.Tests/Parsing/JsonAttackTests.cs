@@ -149,7 +149,8 @@ public class JsonAttackTests
     public void UnknownContentBlocks_AreCountedAndPriced(string kind, string part)
     {
         var plain = TestKit.Route(TestKit.Utf8("""{"model":"gpt-5","messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}"""));
-        var with = TestKit.Route(TestKit.Utf8($$"""{"model":"gpt-5","messages":[{"role":"user","content":[{"type":"text","text":"hi"},{{part}}]}]}"""));
+        var with = TestKit.Route(TestKit.Utf8($$"""{"model":"gpt-5","messages":[{"role":"user","content":[{"type":"text","text":"hi"},{{part}}]}]}"""),
+            new RouteContext { Endpoint = RequestEndpoint.ChatCompletions });
         Assert.True(with.Decision.Succeeded, kind);
         Assert.Equal(1, with.Details.OtherParts);
         Assert.True(with.Decision.Estimate.TextTokens > plain.Decision.Estimate.TextTokens + 5, kind);

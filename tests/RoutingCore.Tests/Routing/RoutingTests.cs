@@ -242,7 +242,9 @@ public class RoutingTests
     [InlineData("\"reasoning\":{}", true)]
     public void Reasoning_IsRequiredUnlessTheRequestTurnsItOff(string field, bool required)
     {
-        var d = Route(TestKit.Utf8("{\"model\":\"gpt-4o\"," + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+        // Sent to the chat endpoint: `thinking` alone would make an inferred body Anthropic's, which gpt-4o's upstream does not take.
+        var d = Route(TestKit.Utf8("{\"model\":\"gpt-4o\"," + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"),
+            new RouteContext { Endpoint = RequestEndpoint.ChatCompletions });
         Assert.Equal(required, d.Requirements.HasFlag(Capabilities.Reasoning));
         // gpt-4o has no reasoning: a request that turns it off is routed, one that asks for it is refused.
         Assert.Equal(required ? "model_lacks_capability" : null, d.ErrorCode);
