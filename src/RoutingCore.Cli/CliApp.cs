@@ -14,10 +14,12 @@ internal static class CliApp
         usage:
           routingcore route FILE... [--endpoint auto|chat|messages|images] [--catalog FILE] [--allow ID,ID]
                                     [--max-cost USD] [--json] [--explain] [--upstream-body DIR]
+          routingcore meter REQUEST RESPONSE [--endpoint …] [--catalog FILE] [--json]
           routingcore models [--catalog FILE] [--json]
 
         FILE may be '-' for standard input. --catalog replaces the embedded default catalog with a JSON file
-        holding a "Routing" section. --upstream-body writes, for each routed request, DIR/<file name> with the
+        holding a "Routing" section. meter routes REQUEST and meters RESPONSE (JSON, or an SSE stream when it
+        starts with data: or event:), printing the actual cost beside the estimate. --upstream-body writes, for each routed request, DIR/<file name> with the
         body to forward upstream (only "model" replaced by the chosen model's upstream id). Exit status: 0 all routed, 1 any rejected, 2 usage or file error.
         """;
 
@@ -52,7 +54,9 @@ internal static class CliApp
                     break;
             }
         }
-        if (command is not ("route" or "models")) return Fail(stderr, $"unknown command '{command}'");
+        if (command is not ("route" or "models" or "meter")) return Fail(stderr, $"unknown command '{command}'");
+        if (command == "meter" && (files.Count != 2 || allow is not null || maxCost is not null || explain || upstreamDir is not null))
+            return Fail(stderr, "meter takes REQUEST RESPONSE and only --endpoint, --catalog and --json");
 
         RoutingEngine engine;
         try
@@ -142,6 +146,17 @@ internal static class CliApp
             {
                 return Fail(stderr, $"--upstream-body '{upstreamDir}': {ex.Message}");
             }
+        }
+
+        if (command == "meter")
+        {
+            var (requestName, request) = bodies[0];
+            var (responseName, response) = bodies[1];
+            var routed = engine.Route(request, context);
+            UsageRecord? record = routed.Succeeded ? UsageMeter.Meter(routed, response) : null;
+            if (json) stdout.WriteLine(MeterOutput.Json(requestName, responseName, routed, record));
+            else MeterOutput.Human(stdout, requestName, responseName, routed, record);
+            return record is { } r && !MeterOutput.Unusable(r) ? Routed : Rejected;
         }
 
         int status = Routed;

@@ -131,6 +131,8 @@ internal static class CatalogBuilder
         bool text = (caps & Capabilities.Text) != 0;
         decimal inPrice = TokenPrice(m.InputPerMillion, "InputPerMillion", text, key, errors);
         decimal outPrice = TokenPrice(m.OutputPerMillion, "OutputPerMillion", text, key, errors);
+        decimal cachedPrice = m.CachedInputPerMillion is null ? inPrice : TokenPrice(m.CachedInputPerMillion, "CachedInputPerMillion", false, key, errors);
+        decimal writePrice = m.CacheWritePerMillion is null ? inPrice : TokenPrice(m.CacheWritePerMillion, "CacheWritePerMillion", false, key, errors);
 
         string upstream = m.UpstreamModel?.Trim() is { Length: > 0 } u ? u : id;
         if (upstream.Any(c => c == '"' || c == '\\' || char.IsControl(c)) || Encoding.UTF8.GetByteCount(upstream) > 512)
@@ -174,6 +176,8 @@ internal static class CatalogBuilder
             ContextWindow = m.ContextWindow, MaxOutputTokens = m.MaxOutputTokens, DefaultOutputTokens = m.DefaultOutputTokens,
             InputPerMillion = inPrice, OutputPerMillion = outPrice,
             InputPicoPerToken = (long)(inPrice * 1_000_000m), OutputPicoPerToken = (long)(outPrice * 1_000_000m), ImageInput = input, ImageOutput = output,
+            CachedInputPerMillion = cachedPrice, CacheWritePerMillion = writePrice,
+            CachedInputPicoPerToken = (long)(cachedPrice * 1_000_000m), CacheWritePicoPerToken = (long)(writePrice * 1_000_000m),
             Unconfirmed = m.Unconfirmed, Notes = m.Notes,
         };
     }
@@ -286,6 +290,10 @@ internal static class CatalogBuilder
             else rules.Add(new ImagePriceRule(w, h, q, price) { PricePico = pico });
         }
         if (o.PricePerImage is null && rules.Count == 0) errors.Add($"{key}:PricePerImage: a price is required (PricePerImage or Prices).");
+        bool tokenBilled = o.OutputPerMillion is not null;
+        decimal textIn = TokenPrice(o.TextInputPerMillion, "TextInputPerMillion", false, key, errors);
+        decimal imageIn = o.ImageInputPerMillion is null ? textIn : TokenPrice(o.ImageInputPerMillion, "ImageInputPerMillion", false, key, errors);
+        decimal imageOut = TokenPrice(o.OutputPerMillion, "OutputPerMillion", false, key, errors);
         if (errors.Count > before) return null;
         rules.Sort((a, b) => (a.Width, a.Height, a.Quality).CompareTo((b.Width, b.Height, b.Quality)));
         decimal perImage = o.PricePerImage ?? rules.Max(r => r.Price);
@@ -293,6 +301,8 @@ internal static class CatalogBuilder
         {
             PricePerImage = perImage, PricePerImagePico = (long)(perImage * Estimation.Money.PicoPerUsd), MaxImages = o.MaxImages, DefaultWidth = dw, DefaultHeight = dh,
             Sizes = [.. sizes], Prices = [.. rules], AspectRatios = [.. ratios], Resolutions = resolutions,
+            TokenBilled = tokenBilled, TextInputPerMillion = textIn, ImageInputPerMillion = imageIn, OutputPerMillion = imageOut,
+            TextInputPico = (long)(textIn * 1_000_000m), ImageInputPico = (long)(imageIn * 1_000_000m), OutputPico = (long)(imageOut * 1_000_000m),
             ResolutionsUtf8 = [.. resolutions.Select(Encoding.ASCII.GetBytes)],
         };
     }

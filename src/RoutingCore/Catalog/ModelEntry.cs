@@ -76,6 +76,17 @@ public sealed class ImageOutputSpec
     public required (int Width, int Height)[] Sizes { get; init; }
     /// <summary>Price rules.</summary>
     public required ImagePriceRule[] Prices { get; init; }
+    /// <summary>True when the model bills generated images by <c>usage</c> tokens (<see cref="ImageOutputOptions.OutputPerMillion"/> set).</summary>
+    public bool TokenBilled { get; init; }
+    /// <summary>USD per million text input tokens (token-billed models).</summary>
+    public decimal TextInputPerMillion { get; init; }
+    /// <summary>USD per million image input tokens (token-billed models).</summary>
+    public decimal ImageInputPerMillion { get; init; }
+    /// <summary>USD per million image output tokens (token-billed models).</summary>
+    public decimal OutputPerMillion { get; init; }
+    internal long TextInputPico { get; init; }
+    internal long ImageInputPico { get; init; }
+    internal long OutputPico { get; init; }
     /// <summary>Allowed aspect ratios (empty = any).</summary>
     public (int Width, int Height)[] AspectRatios { get; init; } = [];
     /// <summary>Allowed resolutions, upper-case (empty = any).</summary>
@@ -120,6 +131,12 @@ public sealed class ModelEntry
     internal long InputPicoPerToken { get; init; }
     /// <summary>Pico-dollars per output token.</summary>
     internal long OutputPicoPerToken { get; init; }
+    /// <summary>USD per million cached input tokens (the input price when not configured).</summary>
+    public decimal CachedInputPerMillion { get; init; }
+    /// <summary>USD per million cache-write tokens (the input price when not configured).</summary>
+    public decimal CacheWritePerMillion { get; init; }
+    internal long CachedInputPicoPerToken { get; init; }
+    internal long CacheWritePicoPerToken { get; init; }
     /// <summary>Image input rules, when the model has vision.</summary>
     public ImageInputSpec? ImageInput { get; init; }
     /// <summary>Image output rules, when the model generates images.</summary>

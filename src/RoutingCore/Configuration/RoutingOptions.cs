@@ -64,6 +64,12 @@ public sealed class ModelOptions
     /// <summary>USD per million output tokens.</summary>
     /// <value>Required for a model with the <c>text</c> capability (0 is a valid, explicit price); optional otherwise (0).</value>
     public decimal? OutputPerMillion { get; set; }
+    /// <summary>USD per million cached input tokens (OpenAI and Gemini cached input, Anthropic cache reads), used when metering.</summary>
+    /// <value>Optional; cached tokens are priced as input where absent.</value>
+    public decimal? CachedInputPerMillion { get; set; }
+    /// <summary>USD per million cache-write tokens (Anthropic <c>cache_creation_input_tokens</c>), used when metering.</summary>
+    /// <value>Optional; cache writes are priced as input where absent.</value>
+    public decimal? CacheWritePerMillion { get; set; }
     /// <summary>The id the provider expects, written into the forwarded body in place of the requested alias or id.</summary>
     /// <value>The default is the catalog id. Must not contain <c>"</c>, <c>\</c> or control characters (it is written as a plain JSON string).</value>
     public string? UpstreamModel { get; set; }
@@ -130,6 +136,12 @@ public sealed class ImageOutputOptions
     public string? DefaultSize { get; set; }
     /// <summary>Allowed sizes (<c>WxH</c>); empty means any.</summary>
     public List<string> Sizes { get; set; } = [];
+    /// <summary>Token-billed image models (gpt-image-1): USD per million text input tokens, for metering a response's <c>usage</c>.</summary>
+    public decimal? TextInputPerMillion { get; set; }
+    /// <summary>Token-billed image models: USD per million image input tokens.</summary>
+    public decimal? ImageInputPerMillion { get; set; }
+    /// <summary>Token-billed image models: USD per million image output tokens. With it, a response's <c>usage</c> is billed by tokens rather than per image.</summary>
+    public decimal? OutputPerMillion { get; set; }
     /// <summary>Allowed <c>image_config.aspect_ratio</c> values (<c>W:H</c>); empty means any.</summary>
     public List<string> AspectRatios { get; set; } = [];
     /// <summary>Allowed <c>image_config.resolution</c> values (for example <c>1K</c>, <c>2K</c>, <c>4K</c>; compared ignoring case); empty means any.</summary>

@@ -16,7 +16,22 @@ internal static class RoutingTelemetry
     private static readonly Histogram<double> s_cost = s_meter.CreateHistogram<double>("routingcore.estimated_cost", "USD", "Estimated cost of routed requests.");
     private static readonly Counter<long> s_reloads = s_meter.CreateCounter<long>("routingcore.catalog.reloads", "{change}", "Catalog changes after start, by outcome (applied or rejected).");
 
+    private static readonly Histogram<double> s_actual = s_meter.CreateHistogram<double>("routingcore.actual_cost", "USD", "Actual cost of metered responses, by model.");
+    private static readonly Histogram<double> s_accuracy = s_meter.CreateHistogram<double>("routingcore.estimate_accuracy", "{ratio}",
+        "Actual cost divided by the estimate, by model and kind (text, image_input, image_output): the estimation-accuracy signal.");
+
     internal static Meter Meter => s_meter;
+
+    public static void RecordUsage(in UsageRecord record, in RouteDecision decision)
+    {
+        if (record.Model is null) return;
+        if (s_actual.Enabled) s_actual.Record((double)record.CostUsd, new KeyValuePair<string, object?>("model", record.Model.Id));
+        if (s_accuracy.Enabled && record.EstimatedCostPicoUsd > 0 && record.ErrorType is null)
+        {
+            string kind = record.Images > 0 || decision.Estimate.OutputImages > 0 ? "image_output" : decision.ImageCount > 0 ? "image_input" : "text";
+            s_accuracy.Record(record.Ratio, new KeyValuePair<string, object?>("model", record.Model.Id), new KeyValuePair<string, object?>("kind", kind));
+        }
+    }
 
     public static void RecordReload(bool applied)
     {

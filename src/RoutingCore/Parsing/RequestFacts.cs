@@ -10,6 +10,10 @@ internal struct ForwardingFacts
     public int RootEnd;         // the root object's closing brace
     public bool Stream;         // "stream": true
     public bool HasStreamOptions;
+    // What metering needs to price generated images after the call (the served model may be a fallback).
+    public int OutputWidth;
+    public int OutputHeight;
+    public ImageQuality OutputQuality;
 }
 
 /// <summary>

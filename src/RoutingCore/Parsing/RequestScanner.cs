@@ -135,6 +135,9 @@ internal ref partial struct RequestScanner
             if (!ok) return false;
         }
         _facts.Forward.RootEnd = (int)_reader.TokenStartIndex;
+        _facts.Forward.OutputWidth = _facts.OutputWidth;
+        _facts.Forward.OutputHeight = _facts.OutputHeight;
+        _facts.Forward.OutputQuality = _facts.OutputQuality;
         _facts.Forward.BodyLength = _body.Length;
         // The reader throws on trailing content after the root object.
         while (_reader.Read()) { }

@@ -27,6 +27,8 @@ public readonly partial struct RouteDecision
         _fallbacks = fallbacks; FallbackCount = fallbackCount; _forward = forward;
     }
 
+    internal Parsing.ForwardingFacts Request => _forward;
+
     /// <summary>True when a model was chosen.</summary>
     public bool Succeeded => Error.Code == RouteErrorCode.None;
 

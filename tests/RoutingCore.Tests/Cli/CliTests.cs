@@ -148,4 +148,51 @@ public sealed class CliTests : IDisposable
         Assert.False(File.Exists(Path.Combine(outDir, "bad.json")));
         Assert.Equal(2, Run(["models", "--upstream-body", outDir]).Status);
     }
+
+    private static string MeterSample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", "metering", name);
+
+    [Fact]
+    public void Meter_Json_PrintsTheContract_AndExitCodes()
+    {
+        var (status, output, _) = Run(["meter", MeterSample("anthropic.request.json"), MeterSample("anthropic.response.json"), "--endpoint", "messages", "--json"]);
+        Assert.Equal(0, status);
+        using (var doc = JsonDocument.Parse(output))
+        {
+            var r = doc.RootElement;
+            Assert.True(r.GetProperty("ok").GetBoolean());
+            Assert.Equal("claude-sonnet-4-5", r.GetProperty("model").GetString());
+            Assert.Equal("anthropic", r.GetProperty("source").GetString());
+            var u = r.GetProperty("usage");
+            Assert.Equal((100, 3000, 2000, 500, 0, 0), (u.GetProperty("input_tokens").GetInt32(), u.GetProperty("cached_input_tokens").GetInt32(),
+                u.GetProperty("cache_write_tokens").GetInt32(), u.GetProperty("output_tokens").GetInt32(), u.GetProperty("reasoning_tokens").GetInt32(), u.GetProperty("images").GetInt32()));
+            Assert.Equal(0.0162m, r.GetProperty("cost_usd").GetDecimal());
+            Assert.True(r.GetProperty("estimated_cost_usd").GetDecimal() > 0);
+            Assert.Equal(JsonValueKind.Number, r.GetProperty("ratio").ValueKind);
+            Assert.True(r.GetProperty("complete").GetBoolean());
+            Assert.False(r.GetProperty("estimated").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, r.GetProperty("error").ValueKind);
+        }
+
+        // A stream is recognised by its first bytes; a provider error body is metered (exit 0) with its type.
+        var (s2, o2, _) = Run(["meter", MeterSample("openai-chat-stream.request.json"), MeterSample("openai-chat-stream.response.sse"), "--json"]);
+        Assert.Equal(0, s2);
+        Assert.Contains("\"source\":\"openai-chat-stream\"", o2);
+        var (s3, o3, _) = Run(["meter", MeterSample("openai-error.request.json"), MeterSample("openai-error.response.json"), "--json"]);
+        Assert.Equal(0, s3);
+        Assert.Contains("\"error\":\"tokens\"", o3);
+
+        // Unusable response (HTML) and rejected request: exit 1; a missing file or a wrong argument count: exit 2.
+        var html = Write("page.html", TestKit.Utf8("<html>502</html>"));
+        Assert.Equal(1, Run(["meter", MeterSample("openai-chat.request.json"), html]).Status);
+        var rejected = Write("rejected.json", TestKit.Utf8("""{"model":"nope","messages":[]}"""));
+        var (s4, o4, _) = Run(["meter", rejected, MeterSample("openai-chat.response.json"), "--json"]);
+        Assert.Equal(1, s4);
+        Assert.Contains("unknown_model", o4);
+        Assert.Equal(2, Run(["meter", MeterSample("openai-chat.request.json")]).Status);
+        Assert.Equal(2, Run(["meter", MeterSample("openai-chat.request.json"), Path.Combine(Dir, "missing.json")]).Status);
+
+        var (s5, human, _) = Run(["meter", MeterSample("routellm.request.json"), MeterSample("routellm.response.json")]);
+        Assert.Equal(0, s5);
+        Assert.Contains("compute points 150", human);
+    }
 }
