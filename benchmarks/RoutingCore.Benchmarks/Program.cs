@@ -2,6 +2,12 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 
+// --budgets-postgres measures the PostgreSQL ledger's round trips on a throwaway loopback cluster (p50/p99).
+if (args.Contains("--budgets-postgres"))
+{
+    await RoutingCore.Benchmarks.PostgresBudgetRun.RunAsync(Console.Out);
+    return;
+}
 // --smoke runs every benchmark once (CI keeps them compiling and running; not for timing).
 if (args.Contains("--smoke"))
 {
