@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using RoutingCore.Budgets;
+using RoutingCore.Budgets.Postgres;
+
+namespace RoutingCore.Gateway;
+
+/// <summary>Builds the reference gateway: the seeds' four routes over RoutingCore, budgets and forwarding.</summary>
+public static class GatewayApp
+{
+    /// <summary>The address used when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Creates the application; <paramref name="configure"/> lets a host or a test add configuration first.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+
+        var gateway = builder.Configuration.GetSection("Gateway");
+        builder.Services.Configure<GatewayOptions>(gateway);
+        long maxBody = gateway.GetValue<long?>("MaxBodyBytes") ?? new GatewayOptions().MaxBodyBytes;
+        builder.Services.Configure<KestrelServerOptions>(k =>
+        {
+            // Reading stops past the limit (413); Kestrel's own limit sits just above so the gateway answers in its shape.
+            k.Limits.MaxRequestBodySize = maxBody + 1;
+            k.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
+            k.AddServerHeader = false;
+        });
+
+        var routing = builder.Configuration.GetSection("Routing");
+        if (routing.GetSection("Models").Exists()) builder.Services.AddRoutingCore(routing);
+        else builder.Services.AddRoutingCore(o => CopyDefaultCatalog(o));
+
+        if (string.Equals(gateway["Ledger"], "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            var connection = builder.Configuration.GetConnectionString("Budgets")
+                ?? throw new InvalidOperationException("Gateway:Ledger is Postgres but ConnectionStrings:Budgets is not set.");
+            builder.Services.AddRoutingCorePostgresBudgets(connection, routing.GetSection("Budgets"));
+        }
+        else
+        {
+            builder.Services.AddRoutingCoreBudgets(routing.GetSection("Budgets"));
+        }
+
+        builder.Services.AddSingleton<KeyAuthenticator>();
+        builder.Services.AddSingleton<GatewayHandler>();
+        builder.Services.AddHttpClient(GatewayHandler.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+                UseCookies = false,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+            });
+
+        var app = builder.Build();
+        app.MapPost("/v1/chat/completions", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ChatCompletions));
+        app.MapPost("/v1/images/generations", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ImageGenerations));
+        app.MapPost("/anthropic/v1/messages", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.Messages));
+        app.MapGet("/v1/models", ModelsAsync);
+        return app;
+    }
+
+    /// <summary>Applies every key's budget to the ledger (and installs the PostgreSQL schema when that ledger is used).</summary>
+    public static async Task InitializeAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Services.GetService<PostgresBudgetLedger>() is { } postgres) await postgres.EnsureSchemaAsync();
+        var ledger = app.Services.GetRequiredService<IBudgetLedger>();
+        foreach (var key in app.Services.GetRequiredService<KeyAuthenticator>().All)
+        {
+            if (key.Options.BudgetUsd is { } budget) await ledger.SetLimitAsync(key.LedgerId, budget, key.Options.BudgetPeriod);
+        }
+    }
+
+    private static async Task ModelsAsync(HttpContext context, KeyAuthenticator keys, IRoutingEngine engine)
+    {
+        if (keys.Authenticate(context.Request) is null)
+        {
+            await ErrorShapes.WriteAsync(context, RequestEndpoint.ChatCompletions, 401, "invalid_api_key", null, "The API key is missing or not known.");
+            return;
+        }
+        context.Response.ContentType = "application/json";
+        using var buffer = new MemoryStream();
+        ModelsList.Write(buffer, engine.Catalog);
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+    }
+
+    private static void CopyDefaultCatalog(RoutingOptions target)
+    {
+        var source = DefaultCatalog.LoadOptions();
+        foreach (var (id, m) in source.Models) target.Models[id] = m;
+        foreach (var (id, a) in source.Aliases) target.Aliases[id] = a;
+        target.Policy = source.Policy;
+        target.AllowHttpImageUrls = source.AllowHttpImageUrls;
+        target.MaxFallbacks = source.MaxFallbacks;
+        target.AsOf = source.AsOf;
+        target.IncludeStreamUsage = true; // a gateway meters streams: ask OpenAI-style upstreams for the usage chunk
+    }
+}

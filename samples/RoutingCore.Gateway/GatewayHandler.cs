@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using RoutingCore.Budgets;
+
+namespace RoutingCore.Gateway;
+
+/// <summary>
+/// One request through the whole loop (BRIEF §16): authenticate → read the body into a pooled buffer → route with the
+/// key's allow-list and cost cap → reserve the estimate → rewrite the body for the model → forward → on 429, 5xx or a
+/// connection failure before any byte reached the client, the next ranked model → stream the response through while
+/// metering it → settle the actual cost (release when nothing was served).
+/// </summary>
+internal sealed class GatewayHandler(
+    IRoutingEngine engine, IBudgetLedger ledger, KeyAuthenticator keys, IHttpClientFactory clients,
+    IOptions<GatewayOptions> options, ILogger<GatewayHandler> logger)
+{
+    public const string ClientName = "upstream";
+    private const int ResponseBufferCap = 64 * 1024 * 1024;
+    private readonly GatewayOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context, RequestEndpoint endpoint)
+    {
+        var key = keys.Authenticate(context.Request);
+        if (key is null)
+        {
+            await ErrorShapes.WriteAsync(context, endpoint, 401, "invalid_api_key", null, "The API key is missing or not known.");
+            return;
+        }
+
+        var (body, length, tooLarge) = await ReadBodyAsync(context.Request, _options.MaxBodyBytes, context.RequestAborted);
+        try
+        {
+            if (tooLarge)
+            {
+                await ErrorShapes.WriteAsync(context, endpoint, 413, "request_too_large", null, $"The request body exceeds {_options.MaxBodyBytes} bytes.");
+                return;
+            }
+            long started = Stopwatch.GetTimestamp();
+            var decision = engine.Route(body.AsSpan(0, length), key.Context with { Endpoint = endpoint });
+            if (!decision.Succeeded)
+            {
+                int status = decision.Error.Code == RouteErrorCode.ModelNotAllowed ? 403 : 400;
+                string param = decision.Error.Param.ToString();
+                GatewayTelemetry.Rejected(logger, decision.ErrorCode!, param, status);
+                await ErrorShapes.WriteAsync(context, endpoint, status, decision.ErrorCode!, param, decision.Error.Message ?? decision.ErrorCode!);
+                return;
+            }
+            var reservation = await ledger.ReserveAsync(key.LedgerId, decision, context.RequestAborted);
+            if (!reservation.Granted)
+            {
+                await ErrorShapes.WriteAsync(context, endpoint, 429, "over_budget", null,
+                    $"This key's budget has {reservation.RemainingUsd ?? 0:0.######} USD left; the request is estimated at {decision.Estimate.CostUsd:0.######} USD.");
+                return;
+            }
+            await ForwardAsync(context, endpoint, decision, body.AsMemory(0, length), reservation, started);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    /// <summary>Reads the body into a pooled buffer; over the limit it stops reading and reports it (413 before reading it all).</summary>
+    private static async Task<(byte[] Buffer, int Length, bool TooLarge)> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancel)
+    {
+        if (request.ContentLength > max) return (ArrayPool<byte>.Shared.Rent(1), 0, true);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, Math.Max(request.ContentLength ?? 16 * 1024, 1024)));
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > max) return (buffer, length, true);
+                var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, (long)buffer.Length * 2));
+                buffer.AsSpan(0, length).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = bigger;
+            }
+            int read = await request.Body.ReadAsync(buffer.AsMemory(length), cancel);
+            if (read == 0) break;
+            length += read;
+            if (length > max) return (buffer, length, true);
+        }
+        return (buffer, length, false);
+    }
+
+    private async Task ForwardAsync(HttpContext context, RequestEndpoint endpoint, RouteDecision decision, ReadOnlyMemory<byte> body,
+        BudgetReservation reservation, long started)
+    {
+        var client = clients.CreateClient(ClientName);
+        string path = endpoint switch { RequestEndpoint.Messages => "/messages", RequestEndpoint.ImageGenerations => "/images/generations", _ => "/chat/completions" };
+        HttpResponseMessage? last = null;
+        byte[]? lastBody = null;
+        string? lastError = null;
+        bool first = true;
+        try
+        {
+            foreach (var model in Candidates(decision))
+            {
+                if (!_options.Upstreams.TryGetValue(model.Provider, out var upstream) || string.IsNullOrWhiteSpace(upstream.BaseUrl))
+                {
+                    lastError = $"No upstream is configured for provider '{model.Provider}': set Gateway:Upstreams:{model.Provider}:BaseUrl (for example the environment variable Gateway__Upstreams__{model.Provider}__BaseUrl).";
+                    continue;
+                }
+                int size = decision.GetUpstreamBodyLength(body.Span, model);
+                var forwarded = ArrayPool<byte>.Shared.Rent(size);
+                HttpResponseMessage? response = null;
+                try
+                {
+                    decision.WriteUpstreamBody(body.Span, forwarded, model);
+                    using var request = new HttpRequestMessage(HttpMethod.Post, upstream.BaseUrl.TrimEnd('/') + path)
+                    {
+                        Content = new ByteArrayContent(forwarded, 0, size),
+                    };
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    AddCredentials(request, context.Request, model, upstream, endpoint);
+                    if (first)
+                    {
+                        GatewayTelemetry.ProcessingTime.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                        first = false;
+                    }
+                    try
+                    {
+                        response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+                    }
+                    catch (HttpRequestException ex)
+                    {
+                        lastError = $"The upstream for '{model.Id}' could not be reached: {ex.Message}";
+                        GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "connection failed");
+                        GatewayTelemetry.Fallbacks.Add(1);
+                        continue;
+                    }
+                    int status = (int)response.StatusCode;
+                    if (status == 429 || status >= 500)
+                    {
+                        // Nothing has reached the client yet: keep this answer in case every model fails, try the next.
+                        last?.Dispose();
+                        lastBody = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+                        last = response;
+                        response = null;
+                        GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, $"status {status}");
+                        GatewayTelemetry.Fallbacks.Add(1);
+                        continue;
+                    }
+                    await RelayAsync(context, endpoint, decision, model, response, reservation);
+                    return;
+                }
+                finally
+                {
+                    response?.Dispose();
+                    ArrayPool<byte>.Shared.Return(forwarded);
+                }
+            }
+
+            // Every model failed before the first byte: release, and give the client the last upstream's answer.
+            await ledger.ReleaseAsync(reservation, CancellationToken.None);
+            if (last is not null && lastBody is not null)
+            {
+                context.Response.StatusCode = (int)last.StatusCode;
+                context.Response.ContentType = last.Content.Headers.ContentType?.ToString() ?? "application/json";
+                await context.Response.Body.WriteAsync(lastBody, context.RequestAborted);
+                return;
+            }
+            await ErrorShapes.WriteAsync(context, endpoint, 502, "upstream_unavailable", null, lastError ?? "No upstream could serve the request.");
+        }
+        finally
+        {
+            last?.Dispose();
+        }
+    }
+
+    /// <summary>The chosen model, then each distinct ranked fallback once, in order.</summary>
+    private static List<ModelEntry> Candidates(in RouteDecision decision)
+    {
+        var list = new List<ModelEntry>(1 + decision.FallbackCount) { decision.Model! };
+        for (int i = 0; i < decision.FallbackCount; i++)
+        {
+            var m = decision.GetFallback(i);
+            if (!list.Contains(m)) list.Add(m);
+        }
+        return list;
+    }
+
+    /// <summary>The provider's own credential convention; the client's key never goes upstream.</summary>
+    private void AddCredentials(HttpRequestMessage request, HttpRequest client, ModelEntry model, UpstreamOptions upstream, RequestEndpoint endpoint)
+    {
+        bool anthropic = endpoint == RequestEndpoint.Messages && string.Equals(model.Provider, "anthropic", StringComparison.OrdinalIgnoreCase);
+        if (anthropic)
+        {
+            if (upstream.ApiKey is { Length: > 0 } apiKey) request.Headers.TryAddWithoutValidation("x-api-key", apiKey);
+            string version = client.Headers["anthropic-version"].ToString();
+            request.Headers.TryAddWithoutValidation("anthropic-version", IsToken(version) ? version : _options.AnthropicVersion);
+            string beta = client.Headers["anthropic-beta"].ToString();
+            if (IsToken(beta)) request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+        }
+        else if (upstream.ApiKey is { Length: > 0 } bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+    }
+
+    private static bool IsToken(string value) => value.Length is > 0 and < 200 && value.All(c => c is > ' ' and < (char)127);
+
+    private async Task RelayAsync(HttpContext context, RequestEndpoint endpoint, RouteDecision decision, ModelEntry model,
+        HttpResponseMessage response, BudgetReservation reservation)
+    {
+        var contentType = response.Content.Headers.ContentType?.ToString();
+        bool sse = contentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        context.Response.StatusCode = (int)response.StatusCode;
+        if (contentType is not null) context.Response.ContentType = SafeHeader(contentType);
+        context.Response.Headers["x-routingcore-model"] = SafeHeader(model.Id);
+        context.Response.Headers["x-routingcore-provider"] = SafeHeader(model.Provider);
+        context.Response.Headers["x-routingcore-estimated-cost-usd"] = decision.Estimate.CostUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (sse)
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        }
+
+        using var meter = sse ? new StreamingUsageMeter() : null;
+        meter?.Start(decision, model);
+        byte[] whole = sse ? [] : ArrayPool<byte>.Shared.Rent(64 * 1024);
+        int wholeLength = 0;
+        bool overCap = false, cut = false;
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            await using var upstream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await upstream.ReadAsync(chunk, context.RequestAborted);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                {
+                    // The client already has bytes: no fallback, nothing synthetic appended; the response ends here.
+                    GatewayTelemetry.FailedMidStream(logger, model.Id, model.Provider, ex);
+                    cut = true;
+                    break;
+                }
+                if (read == 0) break;
+                await context.Response.Body.WriteAsync(chunk.AsMemory(0, read), context.RequestAborted);
+                if (sse) await context.Response.Body.FlushAsync(context.RequestAborted);
+                if (meter is not null)
+                {
+                    meter.Feed(chunk.AsSpan(0, read));
+                }
+                else if (!overCap)
+                {
+                    if (wholeLength + read > whole.Length)
+                    {
+                        if (wholeLength + read > ResponseBufferCap) { overCap = true; continue; }
+                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(whole.Length * 2, wholeLength + read));
+                        whole.AsSpan(0, wholeLength).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(whole);
+                        whole = bigger;
+                    }
+                    chunk.AsSpan(0, read).CopyTo(whole.AsSpan(wholeLength));
+                    wholeLength += read;
+                }
+            }
+            var usage = meter is not null ? meter.Complete() : UsageMeter.Meter(decision, whole.AsSpan(0, wholeLength), model);
+            // Settled before the response completes, so the next request of this key sees the spend.
+            await ledger.SettleAsync(reservation, usage.CostUsd, CancellationToken.None);
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                string name = RequestNames.Endpoint(endpoint);
+                string? requested = decision.Alias?.Id ?? decision.ModelId;
+                decimal estimate = decision.Estimate.CostUsd, actual = usage.CostUsd;
+                string note = usage.Complete && !overCap ? "" : " (incomplete)";
+                GatewayTelemetry.Served(logger, name, requested, model.Id, model.Provider, context.Response.StatusCode, estimate, actual, note);
+            }
+            if (cut) context.Abort();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            if (whole.Length > 0) ArrayPool<byte>.Shared.Return(whole);
+        }
+    }
+
+    /// <summary>Header values only ever hold visible ASCII: anything else (CR, LF, controls, non-ASCII) is percent-encoded (CWE-113).</summary>
+    internal static string SafeHeader(string value) =>
+        value.All(c => c is >= ' ' and < (char)127) ? value : Uri.EscapeDataString(value);
+}

@@ -1,0 +1,51 @@
+using RoutingCore.Budgets;
+
+namespace RoutingCore.Gateway;
+
+/// <summary>The <c>Gateway</c> configuration section (BRIEF §16).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Upstreams by provider name (the catalog's <c>Provider</c>).</summary>
+    public Dictionary<string, UpstreamOptions> Upstreams { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Client keys (compared exactly, in constant time) and what each may do.</summary>
+    public Dictionary<string, KeyOptions> Keys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The largest request body accepted.</summary>
+    /// <value>The default is 32 MiB (Anthropic's request limit).</value>
+    public long MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary><c>InMemory</c> (one instance) or <c>Postgres</c> (several; <c>ConnectionStrings:Budgets</c>).</summary>
+    /// <value>The default is <c>InMemory</c>.</value>
+    public string Ledger { get; set; } = "InMemory";
+
+    /// <summary>The <c>anthropic-version</c> sent upstream when the client sent none.</summary>
+    public string AnthropicVersion { get; set; } = "2023-06-01";
+}
+
+/// <summary>One provider's upstream.</summary>
+public sealed class UpstreamOptions
+{
+    /// <summary>The base URL; the endpoint's path (<c>/chat/completions</c>, <c>/images/generations</c>, <c>/messages</c>) is appended.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The gateway's own credential for this provider (never the client's key).</summary>
+    public string? ApiKey { get; set; }
+}
+
+/// <summary>What one client key may do.</summary>
+public sealed class KeyOptions
+{
+    /// <summary>Models this key may use (ids); empty means all.</summary>
+    public List<string> AllowedModels { get; set; } = [];
+
+    /// <summary>The most one request may be estimated to cost; <c>null</c> for no cap.</summary>
+    public decimal? MaxCostUsd { get; set; }
+
+    /// <summary>The key's budget per <see cref="BudgetPeriod"/>; <c>null</c> for none.</summary>
+    public decimal? BudgetUsd { get; set; }
+
+    /// <summary>The budget's period.</summary>
+    /// <value>The default is <see cref="Budgets.BudgetPeriod.None"/>.</value>
+    public BudgetPeriod BudgetPeriod { get; set; }
+}

@@ -1,0 +1,28 @@
+using System.Diagnostics.Metrics;
+
+namespace RoutingCore.Gateway;
+
+/// <summary>The gateway's own instruments (meter <c>RoutingCore.Gateway</c>) and log messages.</summary>
+internal static partial class GatewayTelemetry
+{
+    public const string MeterName = "RoutingCore.Gateway";
+    private static readonly Meter s_meter = new(MeterName, "1.0");
+
+    /// <summary>From the body fully read to the upstream send started: routing, reservation and the rewrite.</summary>
+    public static readonly Histogram<double> ProcessingTime = s_meter.CreateHistogram<double>(
+        "routingcore.gateway.processing_time", "us", "The gateway's own work per request: body read to upstream send started.");
+
+    public static readonly Counter<long> Fallbacks = s_meter.CreateCounter<long>("routingcore.gateway.fallbacks", "{attempt}", "Upstream attempts that failed before any byte reached the client and went to the next model.");
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Endpoint} {Requested} -> {Model} [{Provider}] status {Status}, estimate ${Estimate}, actual ${Actual}{Incomplete}")]
+    public static partial void Served(ILogger logger, string endpoint, string? requested, string model, string provider, int status, decimal estimate, decimal actual, string incomplete);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Upstream {Model} [{Provider}] failed before the first byte ({Reason}); trying the next model")]
+    public static partial void FallingBack(ILogger logger, string model, string provider, string reason);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Upstream {Model} [{Provider}] failed after the response started; the client's response ends here")]
+    public static partial void FailedMidStream(ILogger logger, string model, string provider, Exception exception);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Request rejected: {Code} at '{Param}' ({Status})")]
+    public static partial void Rejected(ILogger logger, string code, string param, int status);
+}
