@@ -8,6 +8,14 @@ if (args.Contains("--budgets-postgres"))
     await RoutingCore.Benchmarks.PostgresBudgetRun.RunAsync(Console.Out);
     return;
 }
+// --gateway-load [seconds] measures the reference gateway's added latency on loopback (bounded runs).
+if (args.Contains("--gateway-load"))
+{
+    int at = Array.IndexOf(args, "--gateway-load");
+    int seconds = at + 1 < args.Length && int.TryParse(args[at + 1], out var s) ? Math.Clamp(s, 1, 120) : 10;
+    await RoutingCore.Benchmarks.GatewayLoad.RunAsync(Console.Out, seconds);
+    return;
+}
 // --smoke runs every benchmark once (CI keeps them compiling and running; not for timing).
 if (args.Contains("--smoke"))
 {
