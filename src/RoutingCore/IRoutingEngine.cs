@@ -17,4 +17,10 @@ public interface IRoutingEngine
 
     /// <summary>Routes one body and fills <paramref name="details"/> with per-image facts and, if asked, the candidate table.</summary>
     RouteDecision Route(ReadOnlySpan<byte> body, in RouteContext context, RouteDetails details);
+
+    /// <summary>
+    /// Routes a request built from objects (the second front end, spec R-OBJ-*): the same decision and estimate as the
+    /// equivalent OpenAI chat body. The decision has no body to rewrite (<see cref="RouteDecision.WriteUpstreamBody(ReadOnlySpan{byte}, Span{byte}, ModelEntry)"/> does not apply).
+    /// </summary>
+    RouteDecision Route(RoutingRequest request, in RouteContext context = default);
 }

@@ -133,6 +133,20 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
         return RouteCore(body, context, details.Facts, details);
     }
 
+    /// <inheritdoc/>
+    public RouteDecision Route(RoutingRequest request, in RouteContext context = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var snapshot = Volatile.Read(ref _snapshot);
+        var facts = request.Finish(snapshot.AllowHttpImageUrls);
+        var decision = Router.Route(snapshot, facts, context, null);
+        RoutingTelemetry.Record(decision);
+        return decision;
+    }
+
+    /// <summary>A request builder that counts text with this engine's token counter, so its estimates equal those of JSON bodies.</summary>
+    public RoutingRequest CreateRequest() => new(_counter);
+
     private RouteDecision RouteCore(ReadOnlySpan<byte> body, in RouteContext context, RequestFacts facts, RouteDetails? details)
     {
         var snapshot = Volatile.Read(ref _snapshot);

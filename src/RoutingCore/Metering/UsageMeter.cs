@@ -32,6 +32,26 @@ public static class UsageMeter
         return Build(decision, servedBy, ref counts, stream: false);
     }
 
+    /// <summary>
+    /// Prices usage a client library already parsed (for example <c>Microsoft.Extensions.AI</c>'s <c>UsageDetails</c>),
+    /// with the same rules as a response body: <paramref name="inputTokens"/> is the whole input including
+    /// <paramref name="cachedInputTokens"/> (OpenAI's convention); reasoning tokens are inside <paramref name="outputTokens"/>.
+    /// Counts that are negative, or cached above input, or reasoning above output, mark the record incomplete.
+    /// </summary>
+    public static UsageRecord FromUsage(in RouteDecision decision, long inputTokens, long outputTokens, long cachedInputTokens = 0,
+        long reasoningTokens = 0, int images = 0, ModelEntry? servedBy = null)
+    {
+        var c = UsageCounts.Create();
+        c.HasUsage = true;
+        c.Invalid = inputTokens < 0 || outputTokens < 0 || cachedInputTokens < 0 || reasoningTokens < 0 || images < 0;
+        c.PromptTokens = Math.Max(0, inputTokens);
+        c.CompletionTokens = Math.Max(0, outputTokens);
+        c.CachedTokens = Math.Max(0, cachedInputTokens);
+        c.ReasoningTokens = Math.Max(0, reasoningTokens);
+        c.Images = Math.Max(0, images);
+        return Build(decision, servedBy, ref c, stream: false);
+    }
+
     /// <summary>True when the body is an SSE stream rather than one JSON document.</summary>
     public static bool LooksLikeSse(ReadOnlySpan<byte> response)
     {
