@@ -25,6 +25,9 @@ public static class Corpus
 
     private static string Uri(string mediaType, byte[] b) => $"data:{mediaType};base64,{Convert.ToBase64String(b)}";
 
+    /// <summary>The 1 KB text shape's prose as the decoded string a client holds (its JSON has <c>\n</c> escapes).</summary>
+    public static string Prose1Kb => Prose(900).Replace("\\n", "\n", StringComparison.Ordinal);
+
     private static string Prose(int bytes)
     {
         var sb = new StringBuilder();

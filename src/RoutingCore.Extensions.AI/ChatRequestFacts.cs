@@ -16,10 +16,25 @@ internal static class ChatRequestFacts
     public static void Fill(RoutingRequest request, string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         request.Reset(model);
-        foreach (var message in messages)
+        // Indexed loops over the lists callers pass: no enumerator boxing per message.
+        if (messages is IList<ChatMessage> list)
         {
-            request.AddMessage();
-            foreach (var content in message.Contents)
+            for (int i = 0; i < list.Count; i++) AddMessage(request, list[i]);
+        }
+        else
+        {
+            foreach (var message in messages) AddMessage(request, message);
+        }
+        if (options is not null) AddOptions(request, options);
+    }
+
+    private static void AddMessage(RoutingRequest request, ChatMessage message)
+    {
+        request.AddMessage();
+        var contents = message.Contents;
+        for (int i = 0; i < contents.Count; i++)
+        {
+            var content = contents[i];
             {
                 switch (content)
                 {
@@ -52,7 +67,10 @@ internal static class ChatRequestFacts
                 }
             }
         }
-        if (options is null) return;
+    }
+
+    private static void AddOptions(RoutingRequest request, ChatOptions options)
+    {
         if (options.Tools is { Count: > 0 } tools)
         {
             var buffer = new ArrayBufferWriter<byte>(1024);

@@ -95,7 +95,12 @@ public sealed class RoutingRequest
         EnsureMessage();
         var image = NewImage(detail);
         image.Source = ImageSourceKind.Data;
-        image.DeclaredFormat = mediaType is null ? ImageFormat.Unknown : ImageFormats.FromMediaType(Encoding.ASCII.GetBytes(mediaType));
+        if (mediaType is { Length: > 0 and <= 64 })
+        {
+            Span<byte> media = stackalloc byte[64];
+            int n = Encoding.UTF8.GetBytes(mediaType, media);
+            image.DeclaredFormat = ImageFormats.FromMediaType(media[..n]);
+        }
         image.Bytes = imageBytes.Length;
         if (imageBytes.IsEmpty || !ImageHeader.TryRead(Base64Payload.FromRaw(imageBytes), out var header))
         {
