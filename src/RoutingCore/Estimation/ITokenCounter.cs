@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace RoutingCore;
 
 /// <summary>Estimates the number of text tokens in a piece of UTF-8 text. Called on the hot path: must not allocate.</summary>
@@ -10,33 +14,165 @@ public interface ITokenCounter
 }
 
 /// <summary>
-/// The default counter: a fast, allocation-free heuristic calibrated to be cautious for BPE tokenizers
-/// (o200k/cl100k/Claude): one token per 4 ASCII bytes (rounded up), one per 2 two-byte characters
-/// (Cyrillic, Greek, Hebrew, Arabic, accented Latin), one per three-byte character (CJK, Hangul, Devanagari)
-/// and two per four-byte character (emoji, rare CJK).
+/// The default counter: a fast, allocation-free rule that never counts fewer tokens than <c>o200k_base</c> (GPT-4o,
+/// GPT-5) on a measured corpus of 645 real texts — code in six languages, JSON, Markdown, English prose, chat turns and
+/// prose in fourteen scripts — and fewer than <c>cl100k_base</c> on under 1% of them, while over-counting English prose
+/// and code by about 1.26× and 1.34× at the median (spec/estimation.md, R-EST-11).
 /// </summary>
-/// <remarks>See <c>spec/estimation.md</c> for the accuracy measured on real prompts.</remarks>
+/// <remarks>
+/// <para>It weighs what it is given, the JSON-escaped UTF-8 of a string, by character class, in 1/64 token: ASCII
+/// lower-case, upper-case, digits, spaces, line breaks and punctuation each with a weight, plus one for every
+/// alphanumeric run that starts (a word) and for every change between lower-case, upper-case and digits inside a run
+/// (identifiers, hex and base64 tokenize densely); non-ASCII characters by script (Latin, Greek, Cyrillic, Hebrew,
+/// Arabic, Indic, Thai, kana, Hangul, CJK, punctuation, emoji). The weights were fitted by a linear program on the
+/// corpus (<c>tools/token-accuracy/fit.py</c>) with a 2% margin over <c>o200k_base</c> and bounds that keep every
+/// character priced.</para>
+/// <para>ASCII runs are classified 32 bytes at a time with <see cref="Vector256"/> compares and population counts;
+/// other text goes character by character.</para>
+/// </remarks>
 public sealed class HeuristicTokenCounter : ITokenCounter
 {
     /// <summary>The shared instance.</summary>
     public static HeuristicTokenCounter Instance { get; } = new();
 
+    // Weights in 1/64 token, from tools/token-accuracy/fit.py on tests/RoutingCore.Tests/TestData/token-corpus.json
+    // (and token-adversarial.json).
+    internal const int Lower = 1, Upper = 1, Digit = 39, Space = 20, LineBreak = 0, Punctuation = 29, Word = 56, Transition = 45, Deep = 43;
+    internal const int Latin2 = 128, Greek = 128, Cyrillic = 40, Hebrew = 128, Arabic = 128, Other2 = 32;
+    internal const int Indic = 192, Thai = 192, Kana = 192, Hangul = 74, Cjk = 136, Punctuation3 = 64, Other3 = 64, Four = 128;
+
+    /// <summary>An alphanumeric byte with at least this many alphanumeric bytes before it in its run is "deep" (hashes, keys, encoded data).</summary>
+    internal const int DeepAfter = 8;
+
     /// <inheritdoc/>
     public long CountTokens(ReadOnlySpan<byte> utf8Text)
     {
         if (utf8Text.IsEmpty) return 0;
-        int firstNonAscii = utf8Text.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
-        if (firstNonAscii < 0) return (utf8Text.Length + 3) / 4;
-
-        long ascii = firstNonAscii, two = 0, three = 0, four = 0;
-        for (int i = firstNonAscii; i < utf8Text.Length; i++)
+        long units = 0;
+        int i = 0;
+        while (i < utf8Text.Length)
         {
-            byte b = utf8Text[i];
-            if (b < 0x80) ascii++;
-            else if (b >= 0xF0) four++;
-            else if (b >= 0xE0) three++;
-            else if (b >= 0xC0) two++;
+            int run = utf8Text[i..].IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            int end = run < 0 ? utf8Text.Length : i + run;
+            if (end > i) units += AsciiRun(utf8Text[i..end]);
+            if (run < 0) break;
+            i = end;
+            // Non-ASCII characters until the next ASCII byte.
+            while (i < utf8Text.Length && utf8Text[i] >= 0x80)
+            {
+                int b0 = utf8Text[i];
+                if (b0 >= 0xF0) { units += Four; i += 4; }
+                else if (b0 >= 0xE0 && i + 2 < utf8Text.Length)
+                {
+                    int cp = ((b0 & 0x0F) << 12) | ((utf8Text[i + 1] & 0x3F) << 6) | (utf8Text[i + 2] & 0x3F);
+                    units += cp switch
+                    {
+                        >= 0x900 and < 0xE00 => Indic,
+                        >= 0xE00 and < 0xF00 => Thai,
+                        >= 0x3040 and < 0x3100 => Kana,
+                        >= 0xAC00 and < 0xD7B0 => Hangul,
+                        >= 0x3400 and < 0xA000 => Cjk,
+                        (>= 0x2000 and < 0x2070) or (>= 0x3000 and < 0x3040) or (>= 0xFF00 and < 0xFFF0) => Punctuation3,
+                        _ => Other3,
+                    };
+                    i += 3;
+                }
+                else if (b0 >= 0xC0 && i + 1 < utf8Text.Length)
+                {
+                    int cp = ((b0 & 0x1F) << 6) | (utf8Text[i + 1] & 0x3F);
+                    units += cp switch
+                    {
+                        < 0x300 => Latin2,
+                        >= 0x370 and < 0x400 => Greek,
+                        >= 0x400 and < 0x530 => Cyrillic,
+                        >= 0x590 and < 0x600 => Hebrew,
+                        >= 0x600 and < 0x700 => Arabic,
+                        _ => Other2,
+                    };
+                    i += 2;
+                }
+                else
+                {
+                    units += Other3; // a stray byte (callers pass valid UTF-8): priced, never free
+                    i++;
+                }
+            }
         }
-        return (ascii + 3) / 4 + (two + 1) / 2 + three + 2 * four;
+        return (units + 63) / 64;
+    }
+
+    /// <summary>An ASCII run (preceded by nothing or by a non-ASCII character, so it starts outside any word).</summary>
+    private static long AsciiRun(ReadOnlySpan<byte> s)
+    {
+        long units = 0;
+        int prev = 0, depth = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && s.Length >= 2 * Vector256<byte>.Count)
+        {
+            // Per 32 bytes: class masks by vector compares, then words, transitions and depth from the masks shifted
+            // by one byte (and up to eight for depth) with the previous block's bits carried in.
+            ref byte start = ref MemoryMarshal.GetReference(s);
+            int last = s.Length - Vector256<byte>.Count;
+            // What the next block needs from this one, in one register: the last 8 alphanumeric bits (bits 0-7) and
+            // whether the last byte was lower-case, upper-case or a digit (bits 8, 9, 10). Few live values keep the
+            // loop in registers.
+            uint carry = 0;
+            for (; i <= last; i += Vector256<byte>.Count)
+            {
+                // Range checks with one signed compare each: adding 128 - first maps the range onto the lowest signed values.
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i).AsSByte();
+                uint l = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'a')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
+                uint u = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'A')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
+                uint d = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - '0')), Vector256.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
+                uint sp = Vector256.Equals(v, Vector256.Create((sbyte)' ')).ExtractMostSignificantBits();
+                uint nl = (Vector256.Equals(v, Vector256.Create((sbyte)'\n')) | Vector256.Equals(v, Vector256.Create((sbyte)'\r'))
+                    | Vector256.Equals(v, Vector256.Create((sbyte)'\t'))).ExtractMostSignificantBits();
+                uint a = l | u | d;
+                // Bit j is byte i + j; "the byte before" is the mask shifted up by one with the carried bit shifted in.
+                uint before = a << 1 | (carry >> 7 & 1);
+                uint same = (l & (l << 1 | (carry >> 8 & 1))) | (u & (u << 1 | (carry >> 9 & 1))) | (d & (d << 1 | (carry >> 10 & 1)));
+                // Deep: a bit survives when it and the eight before it are set (runs of 2, 4, 8 by doubling, then the ninth).
+                ulong window = (ulong)a << 8 | (carry & 0xFF);
+                ulong run = window & window << 1;
+                run &= run << 2;
+                run &= run << 4;
+                run &= window << DeepAfter;
+                int alnum = BitOperations.PopCount(a), spaces = BitOperations.PopCount(sp), breaks = BitOperations.PopCount(nl);
+                units += BitOperations.PopCount(l) * Lower + BitOperations.PopCount(u) * Upper + BitOperations.PopCount(d) * Digit
+                    + spaces * Space + breaks * LineBreak + (Vector256<byte>.Count - alnum - spaces - breaks) * Punctuation
+                    + BitOperations.PopCount(a & ~before) * Word + BitOperations.PopCount(a & before & ~same) * Transition
+                    + BitOperations.PopCount(run >> 8) * Deep;
+                carry = a >> 24 | (l >> 31) << 8 | (u >> 31) << 9 | (d >> 31) << 10;
+            }
+            // Carry the state into the scalar tail: the class of the last byte and the length of the run it ends.
+            prev = Class(s[i - 1]);
+            depth = 0;
+            for (int j = i - 1; j >= 0 && Class(s[j]) != 0 && depth <= DeepAfter; j--) depth++;
+        }
+        for (; i < s.Length; i++) units += Scalar(s[i], ref prev, ref depth);
+        return units;
+    }
+
+    private static int Class(byte b) => (uint)(b - 'a') < 26 ? 1 : (uint)(b - 'A') < 26 ? 2 : (uint)(b - '0') < 10 ? 3 : 0;
+
+    private static int Scalar(byte b, ref int prev, ref int depth)
+    {
+        int cls = Class(b);
+        int units;
+        if (cls != 0)
+        {
+            units = cls == 1 ? Lower : cls == 2 ? Upper : Digit;
+            if (prev == 0) units += Word;
+            else if (prev != cls) units += Transition;
+            if (depth >= DeepAfter) units += Deep;
+            depth++;
+        }
+        else
+        {
+            units = b == ' ' ? Space : b is (byte)'\n' or (byte)'\r' or (byte)'\t' ? LineBreak : Punctuation;
+            depth = 0;
+        }
+        prev = cls;
+        return units;
     }
 }

@@ -287,7 +287,7 @@ internal static class JsonStringText
             string escape = c switch
             {
                 '"' => "\\\"", '\\' => "\\\\", '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", '\b' => "\\b", '\f' => "\\f",
-                _ => $"\\u{(int)c:X4}",
+                _ => $"\\u{(int)c:x4}",
             };
             at += Encoding.ASCII.GetBytes(escape, destination[at..]);
             start = i + 1;
