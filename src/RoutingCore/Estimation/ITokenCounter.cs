@@ -27,8 +27,8 @@ public interface ITokenCounter
 /// Arabic, Indic, Thai, kana, Hangul, CJK, punctuation, emoji). The weights were fitted by a linear program on the
 /// corpus (<c>tools/token-accuracy/fit.py</c>) with a 2% margin over <c>o200k_base</c> and bounds that keep every
 /// character priced.</para>
-/// <para>ASCII runs are classified 32 bytes at a time with <see cref="Vector256"/> compares and population counts;
-/// other text goes character by character.</para>
+/// <para>ASCII runs are classified 64 bytes at a time (one <see cref="Vector512"/> or two <see cref="Vector256"/>
+/// compares per class, then mask arithmetic and population counts); other text goes character by character.</para>
 /// </remarks>
 public sealed class HeuristicTokenCounter : ITokenCounter
 {
@@ -107,50 +107,73 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         long units = 0;
         int prev = 0, depth = 0;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && s.Length >= 2 * Vector256<byte>.Count)
+        if (Vector256.IsHardwareAccelerated && s.Length >= 2 * Block)
         {
-            // Per 32 bytes: class masks by vector compares, then words, transitions and depth from the masks shifted
-            // by one byte (and up to eight for depth) with the previous block's bits carried in.
+            // Per 64 bytes: class masks from vector compares (one Vector512 or two Vector256), then words, transitions
+            // and depth from the masks shifted by one byte (eight for depth) with the previous block's bits shifted in.
             ref byte start = ref MemoryMarshal.GetReference(s);
-            int last = s.Length - Vector256<byte>.Count;
-            // What the next block needs from this one, in one register: the last 8 alphanumeric bits (bits 0-7) and
-            // whether the last byte was lower-case, upper-case or a digit (bits 8, 9, 10). Few live values keep the
-            // loop in registers.
-            uint carry = 0;
-            for (; i <= last; i += Vector256<byte>.Count)
+            int last = s.Length - Block;
+            ulong pa = 0, pl = 0, pu = 0, pd = 0;
+            for (; i <= last; i += Block)
             {
-                // Range checks with one signed compare each: adding 128 - first maps the range onto the lowest signed values.
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i).AsSByte();
-                uint l = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'a')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
-                uint u = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'A')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
-                uint d = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - '0')), Vector256.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
-                uint sp = Vector256.Equals(v, Vector256.Create((sbyte)' ')).ExtractMostSignificantBits();
-                uint nl = (Vector256.Equals(v, Vector256.Create((sbyte)'\n')) | Vector256.Equals(v, Vector256.Create((sbyte)'\r'))
-                    | Vector256.Equals(v, Vector256.Create((sbyte)'\t'))).ExtractMostSignificantBits();
-                uint a = l | u | d;
-                // Bit j is byte i + j; "the byte before" is the mask shifted up by one with the carried bit shifted in.
-                uint before = a << 1 | (carry >> 7 & 1);
-                uint same = (l & (l << 1 | (carry >> 8 & 1))) | (u & (u << 1 | (carry >> 9 & 1))) | (d & (d << 1 | (carry >> 10 & 1)));
+                Masks(ref start, i, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl);
+                ulong a = l | u | d;
+                ulong before = a << 1 | pa >> 63;
+                ulong same = (l & (l << 1 | pl >> 63)) | (u & (u << 1 | pu >> 63)) | (d & (d << 1 | pd >> 63));
                 // Deep: a bit survives when it and the eight before it are set (runs of 2, 4, 8 by doubling, then the ninth).
-                ulong window = (ulong)a << 8 | (carry & 0xFF);
-                ulong run = window & window << 1;
-                run &= run << 2;
-                run &= run << 4;
-                run &= window << DeepAfter;
+                ulong r1 = a & before, p1 = pa & pa << 1;
+                ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
+                ulong run = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
                 int alnum = BitOperations.PopCount(a), spaces = BitOperations.PopCount(sp), breaks = BitOperations.PopCount(nl);
                 units += BitOperations.PopCount(l) * Lower + BitOperations.PopCount(u) * Upper + BitOperations.PopCount(d) * Digit
-                    + spaces * Space + breaks * LineBreak + (Vector256<byte>.Count - alnum - spaces - breaks) * Punctuation
+                    + spaces * Space + breaks * LineBreak + (Block - alnum - spaces - breaks) * Punctuation
                     + BitOperations.PopCount(a & ~before) * Word + BitOperations.PopCount(a & before & ~same) * Transition
-                    + BitOperations.PopCount(run >> 8) * Deep;
-                carry = a >> 24 | (l >> 31) << 8 | (u >> 31) << 9 | (d >> 31) << 10;
+                    + BitOperations.PopCount(run) * Deep;
+                pa = a; pl = l; pu = u; pd = d;
             }
             // Carry the state into the scalar tail: the class of the last byte and the length of the run it ends.
             prev = Class(s[i - 1]);
-            depth = 0;
             for (int j = i - 1; j >= 0 && Class(s[j]) != 0 && depth <= DeepAfter; j--) depth++;
         }
         for (; i < s.Length; i++) units += Scalar(s[i], ref prev, ref depth);
         return units;
+    }
+
+    private const int Block = 64;
+
+    /// <summary>Bit j of each mask: byte <paramref name="i"/> + j is lower-case, upper-case, a digit, a space, a line break.</summary>
+    private static void Masks(ref byte start, int i, out ulong lower, out ulong upper, out ulong digit, out ulong space, out ulong lineBreak)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Range checks with one signed compare each: adding 128 - first maps the range onto the lowest signed values.
+            var v = Vector512.LoadUnsafe(ref start, (nuint)i).AsSByte();
+            lower = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - 'a')), Vector512.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
+            upper = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - 'A')), Vector512.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
+            digit = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - '0')), Vector512.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
+            space = Vector512.Equals(v, Vector512.Create((sbyte)' ')).ExtractMostSignificantBits();
+            lineBreak = (Vector512.Equals(v, Vector512.Create((sbyte)'\n')) | Vector512.Equals(v, Vector512.Create((sbyte)'\r'))
+                | Vector512.Equals(v, Vector512.Create((sbyte)'\t'))).ExtractMostSignificantBits();
+            return;
+        }
+        Masks256(ref start, i, out uint l0, out uint u0, out uint d0, out uint s0, out uint n0);
+        Masks256(ref start, i + 32, out uint l1, out uint u1, out uint d1, out uint s1, out uint n1);
+        lower = (ulong)l1 << 32 | l0;
+        upper = (ulong)u1 << 32 | u0;
+        digit = (ulong)d1 << 32 | d0;
+        space = (ulong)s1 << 32 | s0;
+        lineBreak = (ulong)n1 << 32 | n0;
+    }
+
+    private static void Masks256(ref byte start, int i, out uint lower, out uint upper, out uint digit, out uint space, out uint lineBreak)
+    {
+        var v = Vector256.LoadUnsafe(ref start, (nuint)i).AsSByte();
+        lower = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'a')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
+        upper = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'A')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
+        digit = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - '0')), Vector256.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
+        space = Vector256.Equals(v, Vector256.Create((sbyte)' ')).ExtractMostSignificantBits();
+        lineBreak = (Vector256.Equals(v, Vector256.Create((sbyte)'\n')) | Vector256.Equals(v, Vector256.Create((sbyte)'\r'))
+            | Vector256.Equals(v, Vector256.Create((sbyte)'\t'))).ExtractMostSignificantBits();
     }
 
     private static int Class(byte b) => (uint)(b - 'a') < 26 ? 1 : (uint)(b - 'A') < 26 ? 2 : (uint)(b - '0') < 10 ? 3 : 0;
