@@ -98,8 +98,9 @@ internal sealed class GatewayHandler(
         bool first = true;
         try
         {
-            foreach (var model in Candidates(decision))
+            for (int attempt = 0; attempt < decision.ServingModelCount; attempt++)
             {
+                var model = decision.GetServingModel(attempt);
                 if (!_options.Upstreams.TryGetValue(model.Provider, out var upstream) || string.IsNullOrWhiteSpace(upstream.BaseUrl))
                 {
                     lastError = $"No upstream is configured for provider '{model.Provider}': set Gateway:Upstreams:{model.Provider}:BaseUrl (for example the environment variable Gateway__Upstreams__{model.Provider}__BaseUrl).";
@@ -170,18 +171,6 @@ internal sealed class GatewayHandler(
         {
             last?.Dispose();
         }
-    }
-
-    /// <summary>The chosen model, then each distinct ranked fallback once, in order.</summary>
-    private static List<ModelEntry> Candidates(in RouteDecision decision)
-    {
-        var list = new List<ModelEntry>(1 + decision.FallbackCount) { decision.Model! };
-        for (int i = 0; i < decision.FallbackCount; i++)
-        {
-            var m = decision.GetFallback(i);
-            if (!list.Contains(m)) list.Add(m);
-        }
-        return list;
     }
 
     /// <summary>The provider's own credential convention; the client's key never goes upstream.</summary>

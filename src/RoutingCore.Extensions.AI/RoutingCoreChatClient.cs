@@ -24,11 +24,11 @@ public sealed class RoutingCoreChatClient : IChatClient
     /// <summary>The <c>AdditionalProperties</c> key of the metered cost (decimal USD).</summary>
     public const string CostKey = "routingcore.cost_usd";
 
-    [ThreadStatic] private static RoutingRequest? t_request;
-
     private readonly IRoutingEngine _engine;
     private readonly Func<string, IChatClient?> _clients;
     private readonly RoutingCoreChatClientOptions _options;
+    // One reusable request per thread and client: it counts text with this client's engine's counter.
+    private readonly ThreadLocal<RoutingRequest> _requests;
 
     /// <summary>Creates a routing client over inner clients chosen by provider name (the catalog's <c>Provider</c>).</summary>
     public RoutingCoreChatClient(IRoutingEngine engine, IReadOnlyDictionary<string, IChatClient> clientsByProvider, RoutingCoreChatClientOptions? options = null)
@@ -42,6 +42,8 @@ public sealed class RoutingCoreChatClient : IChatClient
         _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         _clients = clientForProvider ?? throw new ArgumentNullException(nameof(clientForProvider));
         _options = options ?? new RoutingCoreChatClientOptions();
+        var engineForRequests = _engine;
+        _requests = new ThreadLocal<RoutingRequest>(() => engineForRequests is RoutingEngine concrete ? concrete.CreateRequest() : new RoutingRequest());
     }
 
     private static Func<string, IChatClient?> Lookup(IReadOnlyDictionary<string, IChatClient> clients)
@@ -58,7 +60,7 @@ public sealed class RoutingCoreChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         string model = options?.ModelId ?? _options.DefaultModel
             ?? throw new RoutingRejectedException("missing_model", "model", "ChatOptions.ModelId is not set and RoutingCoreChatClientOptions.DefaultModel is null.");
-        var request = t_request ??= _engine is RoutingEngine concrete ? concrete.CreateRequest() : new RoutingRequest();
+        var request = _requests.Value!;
         ChatRequestFacts.Fill(request, model, messages, options);
         var decision = _engine.Route(request, _options.Context);
         if (!decision.Succeeded)
@@ -74,8 +76,9 @@ public sealed class RoutingCoreChatClient : IChatClient
         var list = messages as IList<ChatMessage> ?? [.. messages];
         var decision = Route(list, options);
         List<Exception>? failures = null;
-        foreach (var model in Candidates(decision))
+        for (int attempt = 0; attempt < decision.ServingModelCount; attempt++)
         {
+            var model = decision.GetServingModel(attempt);
             var inner = _clients(model.Provider);
             if (inner is null) { (failures ??= []).Add(NoClient(model)); continue; }
             ChatResponse response;
@@ -101,8 +104,9 @@ public sealed class RoutingCoreChatClient : IChatClient
         var list = messages as IList<ChatMessage> ?? [.. messages];
         var decision = Route(list, options);
         List<Exception>? failures = null;
-        foreach (var model in Candidates(decision))
+        for (int attempt = 0; attempt < decision.ServingModelCount; attempt++)
         {
+            var model = decision.GetServingModel(attempt);
             var inner = _clients(model.Provider);
             if (inner is null) { (failures ??= []).Add(NoClient(model)); continue; }
             var enumerator = inner.GetStreamingResponseAsync(list, WithModel(options, model), cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -139,17 +143,6 @@ public sealed class RoutingCoreChatClient : IChatClient
             yield break;
         }
         throw Failed(failures);
-    }
-
-    private static List<ModelEntry> Candidates(in RouteDecision decision)
-    {
-        var list = new List<ModelEntry>(1 + decision.FallbackCount) { decision.Model! };
-        for (int i = 0; i < decision.FallbackCount; i++)
-        {
-            var m = decision.GetFallback(i);
-            if (!list.Contains(m)) list.Add(m);
-        }
-        return list;
     }
 
     private static ChatOptions WithModel(ChatOptions? options, ModelEntry model)
@@ -191,10 +184,8 @@ public sealed class RoutingCoreChatClient : IChatClient
         return null;
     }
 
-    /// <summary>Nothing to release: the inner clients belong to whoever created them.</summary>
-    public void Dispose()
-    {
-    }
+    /// <summary>Releases the per-thread request builders; the inner clients belong to whoever created them.</summary>
+    public void Dispose() => _requests.Dispose();
 }
 
 /// <summary>Options of a <see cref="RoutingCoreChatClient"/>.</summary>

@@ -16,6 +16,17 @@ internal static class TestKit
 
     public static byte[] Utf8(string json) => Encoding.UTF8.GetBytes(json);
 
+    /// <summary>A catalog file of two text models ("small", "large") with the alias "main" pinned to <paramref name="pinnedTo"/> (a missing id makes it invalid).</summary>
+    public static string TwoModelCatalog(string pinnedTo) => $$"""
+        {"Routing":{"Models":{
+          "small":{"Provider":"p","Tier":"fast","Capabilities":["text"],"InputPerMillion":1,"OutputPerMillion":1,"DefaultOutputTokens":10},
+          "large":{"Provider":"p","Tier":"fast","Capabilities":["text"],"InputPerMillion":5,"OutputPerMillion":5,"DefaultOutputTokens":10} },
+          "Aliases":{"main":{"Kind":"pinned","Model":"{{pinnedTo}}" } } } }
+        """;
+
+    /// <summary>A chat body naming the alias "main" of <see cref="TwoModelCatalog"/>.</summary>
+    public static byte[] MainAliasBody => Utf8("""{"model":"main","messages":[{"role":"user","content":"x"}]}""");
+
     /// <summary>A chat body with one text part followed by image_url parts.</summary>
     public static byte[] Chat(string model, params string[] imageUrls)
     {

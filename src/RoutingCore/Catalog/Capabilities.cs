@@ -73,14 +73,6 @@ public static class EndpointNames
         };
         return endpoint != EndpointSet.None;
     }
-
-    /// <summary>The names in a set, in the order chat, messages, images.</summary>
-    public static IEnumerable<string> Names(EndpointSet set)
-    {
-        if ((set & EndpointSet.Chat) != 0) yield return "chat";
-        if ((set & EndpointSet.Messages) != 0) yield return "messages";
-        if ((set & EndpointSet.Images) != 0) yield return "images";
-    }
 }
 
 /// <summary>Wire names of <see cref="Capabilities"/>.</summary>

@@ -12,7 +12,7 @@ internal struct UsageCounts
         ReasoningTokens, TextTokens, ImageTokens, ComputePoints;
     public int Images;             // data[] (images endpoint) or message.images[] (RouteLLM)
     public long CountedOutput;     // streamed or returned text through the token counter, for the fallback
-    public bool HasUsage, SawData, SawRouteLlm, Malformed, Invalid, Done, SawMessageStart, SawChunk;
+    public bool HasUsage, SawData, SawRouteLlm, Malformed, Invalid, Done, SawMessageStart;
     public string? ErrorType;
 
     public static UsageCounts Create() => new()
@@ -119,12 +119,6 @@ internal ref struct ResponseReader
             {
                 _reader.Read();
                 ReadContent(ref c); // a whole Anthropic message's content blocks
-            }
-            else if (_reader.ValueTextEquals("object"u8))
-            {
-                _reader.Read();
-                if (_reader.TokenType == JsonTokenType.String && _reader.ValueTextEquals("chat.completion.chunk"u8)) c.SawChunk = true;
-                else Skip();
             }
             else
             {

@@ -122,7 +122,7 @@ public static class UsageMeter
         if (reasoning > output) { invalid = true; reasoning = output; }
 
         long cost = Cost(decision, model, c, input, cached, write, output, text, image);
-        bool complete = !c.Malformed && !invalid && (stream ? c.Done : true)
+        bool complete = !c.Malformed && !invalid && (!stream || c.Done)
             && (c.HasUsage || c.SawData || c.ErrorType is not null || (stream && c.Done));
         if (stream && endpoint == RequestEndpoint.Messages && !c.SawMessageStart && c.ErrorType is null) complete = false;
         var record = new UsageRecord(model, source, input, cached, write, output, reasoning, c.ErrorType is null ? c.Images : 0,

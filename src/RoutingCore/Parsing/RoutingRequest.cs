@@ -43,7 +43,7 @@ public sealed class RoutingRequest
         _httpImages = 0;
         f.HasMessages = true;
         f.Endpoint = RequestEndpoint.ChatCompletions;
-        f.TextTokens = RequestScannerConstants.TokensPerRequest;
+        f.TextTokens = RequestScanner.TokensPerRequest;
         if (model.Length > 0)
         {
             f.HasModel = true;
@@ -63,7 +63,7 @@ public sealed class RoutingRequest
         _firstImageOfMessage = Facts.ImageCount;
         _firstTextOfMessage = -1;
         Facts.MessageCount = _message + 1;
-        Facts.TextTokens += RequestScannerConstants.TokensPerMessage;
+        Facts.TextTokens += RequestScanner.TokensPerMessage;
         return this;
     }
 
@@ -250,7 +250,7 @@ public sealed class RoutingRequest
     /// <summary>Tokens of <paramref name="text"/> as it appears inside a JSON string (what the scanner counts).</summary>
     private long CountJsonString(string text)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length) * 6 / 3 + 16;
+        int max = text.Length * 6 + 16; // at most six bytes per UTF-16 unit (an escape), three as UTF-8
         if (_scratch.Length < max)
         {
             if (_scratch.Length > 0) ArrayPool<byte>.Shared.Return(_scratch);
@@ -259,13 +259,6 @@ public sealed class RoutingRequest
         int n = JsonStringText.Write(text, _scratch);
         return _counter.CountTokens(_scratch.AsSpan(0, n));
     }
-}
-
-/// <summary>Shared constants of the two front ends.</summary>
-internal static class RequestScannerConstants
-{
-    public const int TokensPerMessage = RequestScanner.TokensPerMessage;
-    public const int TokensPerRequest = RequestScanner.TokensPerRequest;
 }
 
 /// <summary>

@@ -74,6 +74,20 @@ public readonly partial struct RouteDecision
     /// <summary>Number of ranked fallbacks (alias decisions only).</summary>
     public int FallbackCount { get; }
 
+    /// <summary>
+    /// How many models can serve this decision, in the order a host tries them: the chosen model, then each ranked
+    /// fallback (all distinct). 0 on rejection.
+    /// </summary>
+    public int ServingModelCount => Succeeded && Model is not null ? 1 + FallbackCount : 0;
+
+    /// <summary>The model of attempt <paramref name="index"/>: 0 is the chosen model, then the ranked fallbacks in order.</summary>
+    public ModelEntry GetServingModel(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ServingModelCount);
+        return index == 0 ? Model! : _fallbacks[index - 1]!;
+    }
+
     /// <summary>The ranked fallback at <paramref name="index"/> (0 = the next best after the chosen model).</summary>
     public ModelEntry GetFallback(int index)
     {

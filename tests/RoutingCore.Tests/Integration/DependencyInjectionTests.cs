@@ -12,14 +12,9 @@ public sealed class DependencyInjectionTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string Catalog(string autoTarget) => $$"""
-        {"Routing":{"Models":{
-          "small":{"Provider":"p","Tier":"fast","Capabilities":["text"],"InputPerMillion":1,"OutputPerMillion":1,"DefaultOutputTokens":10},
-          "large":{"Provider":"p","Tier":"fast","Capabilities":["text"],"InputPerMillion":5,"OutputPerMillion":5,"DefaultOutputTokens":10} },
-          "Aliases":{"main":{"Kind":"pinned","Model":"{{autoTarget}}" } } } }
-        """;
+    private static string Catalog(string pinnedTo) => TestKit.TwoModelCatalog(pinnedTo);
 
-    private static readonly byte[] Body = TestKit.Utf8("""{"model":"main","messages":[{"role":"user","content":"x"}]}""");
+    private static readonly byte[] Body = TestKit.MainAliasBody;
 
     [Fact]
     public void AddRoutingCore_FromJsonFile_ReloadsAndSeesTheNewDecision_AndKeepsLastGoodOnInvalidReload()

@@ -258,3 +258,21 @@ public class RoutingTests
         Assert.True(d.Model!.Has(d.Requirements));
     }
 }
+
+public class ServingOrderTests
+{
+    [Fact]
+    public void ServingModels_AreTheChosenModelThenEachDistinctFallback_AndNoneOnRejection()
+    {
+        var d = TestKit.Engine.Route(TestKit.Utf8("""{"model":"flux-auto","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal(1 + d.FallbackCount, d.ServingModelCount);
+        var order = Enumerable.Range(0, d.ServingModelCount).Select(d.GetServingModel).ToList();
+        Assert.Same(d.Model, order[0]);
+        Assert.Equal(Enumerable.Range(0, d.FallbackCount).Select(d.GetFallback), order.Skip(1));
+        Assert.Equal(order.Count, order.Distinct().Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => d.GetServingModel(d.ServingModelCount));
+        var rejected = TestKit.Engine.Route(TestKit.Utf8("""{"model":"nope","messages":[]}"""));
+        Assert.Equal(0, rejected.ServingModelCount);
+        Assert.Equal(0, default(RouteDecision).ServingModelCount);
+    }
+}
