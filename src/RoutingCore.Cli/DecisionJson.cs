@@ -48,6 +48,11 @@ internal static class DecisionJson
             }
             w.WriteEndArray();
             w.WriteNumber("output_images", details.OutputImages);
+            if (d.Difficulty is { } difficulty)
+            {
+                w.WriteNumber("difficulty", Math.Round(difficulty, 4));
+                if (d.RequiredQuality is { } q) w.WriteNumber("required_quality", Math.Round(q, 4)); else w.WriteNull("required_quality");
+            }
             if (d.Succeeded)
             {
                 var e = d.Estimate;
@@ -83,6 +88,23 @@ internal static class DecisionJson
                 if (param.IsEmpty) w.WriteNull("param"); else w.WriteString("param", param.ToString());
                 w.WriteString("message", d.Error.Message);
                 w.WriteEndObject();
+            }
+            if (explain && d.Difficulty is not null && d.Catalog.DifficultyEstimator is FittedDifficultyEstimator fitted)
+            {
+                // Full precision: tools/difficulty/fit.py fits on exactly these values (spec R-DIFF-6).
+                var signals = details.DifficultySignals;
+                w.WriteNumber("difficulty_score", fitted.Score(signals));
+                w.WriteStartArray("difficulty_signals");
+                foreach (var c in fitted.Explain(signals))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", c.Name);
+                    w.WriteNumber("value", c.Value);
+                    w.WriteNumber("weight", c.Weight);
+                    w.WriteNumber("contribution", c.Contribution);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
             }
             if (explain)
             {

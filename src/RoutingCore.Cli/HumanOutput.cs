@@ -21,6 +21,23 @@ internal static class HumanOutput
             o.WriteLine(string.Create(Inv, $"{file}: {requested} -> REJECTED {d.ErrorCode}{(d.Error.Param.IsEmpty ? "" : " at " + d.Error.Param)}"));
             o.WriteLine(string.Create(Inv, $"  {d.Error.Message}"));
         }
+        if (d.Difficulty is { } difficulty)
+        {
+            string need = d.RequiredQuality is { } q
+                ? string.Create(Inv, $"required quality {q:0.000} (tradeoff {d.Alias!.Tradeoff:0.##})")
+                : "static ranking (no Tradeoff)";
+            o.WriteLine(string.Create(Inv, $"  difficulty {difficulty:0.000}  {need}"));
+            if (explain && d.Catalog.DifficultyEstimator is FittedDifficultyEstimator fitted)
+            {
+                var signals = details.DifficultySignals;
+                o.WriteLine(string.Create(Inv, $"  {"signal",-20} {"value",9} {"weight",9} {"adds",9}   (score {fitted.Score(signals):0.000})"));
+                foreach (var c in fitted.Explain(signals))
+                {
+                    if (c.Value == 0 && c.Weight == 0) continue;
+                    o.WriteLine(string.Create(Inv, $"  {c.Name,-20} {c.Value,9:0.000} {c.Weight,9:0.000} {c.Contribution,9:+0.000;-0.000;0.000}"));
+                }
+            }
+        }
         var req = string.Join(",", CapabilityNames.Names(d.Requirements));
         if (req.Length > 0) o.WriteLine(string.Create(Inv, $"  requires {req}"));
         var images = details.Images;

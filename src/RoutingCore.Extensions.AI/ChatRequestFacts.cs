@@ -30,7 +30,7 @@ internal static class ChatRequestFacts
 
     private static void AddMessage(RoutingRequest request, ChatMessage message)
     {
-        request.AddMessage();
+        request.AddMessage(message.Role.Value);
         var contents = message.Contents;
         for (int i = 0; i < contents.Count; i++)
         {

@@ -18,6 +18,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
     [ThreadStatic] private static RequestFacts? t_facts;
 
     private readonly IRoutingPolicy[] _policies;
+    private readonly IDifficultyEstimator[] _estimators;
     private readonly ITokenCounter _counter;
     private readonly IImageMetadataProvider? _metadata;
     private readonly ILogger _logger;
@@ -54,12 +55,13 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(services);
         _policies = [.. RoutingPolicies.BuiltIn, .. services.Policies ?? []];
+        _estimators = [.. services.DifficultyEstimators ?? []];
         _counter = services.TokenCounter ?? HeuristicTokenCounter.Instance;
         _metadata = services.ImageMetadata;
         _logger = services.Logger ?? NullLogger.Instance;
         _sectionPath = sectionPath;
         var errors = new List<string>();
-        _snapshot = CatalogBuilder.TryBuild(options, 1, _policies, sectionPath, errors)
+        _snapshot = CatalogBuilder.TryBuild(options, 1, _policies, sectionPath, errors, _estimators)
             ?? throw new OptionsValidationException(sectionPath, typeof(RoutingOptions), errors);
         _lastVersion = 1;
         RoutingLog.CatalogLoaded(_logger, 1, _snapshot.Models.Count, _snapshot.Aliases.Count);
@@ -87,7 +89,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
             CatalogSnapshot? next;
             try
             {
-                next = CatalogBuilder.TryBuild(options, _lastVersion + 1, _policies, _sectionPath, list);
+                next = CatalogBuilder.TryBuild(options, _lastVersion + 1, _policies, _sectionPath, list, _estimators);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
             {
@@ -195,6 +197,8 @@ public sealed class RoutingEngineServices
 {
     /// <summary>Extra policies, selectable by name next to the built-in ones.</summary>
     public IEnumerable<IRoutingPolicy>? Policies { get; init; }
+    /// <summary>Extra difficulty estimators, selectable by name (<see cref="RoutingOptions.DifficultyEstimator"/>) next to the built-in <c>fitted</c>.</summary>
+    public IEnumerable<IDifficultyEstimator>? DifficultyEstimators { get; init; }
     /// <summary>The text token counter. Default: <see cref="HeuristicTokenCounter"/>.</summary>
     public ITokenCounter? TokenCounter { get; init; }
     /// <summary>Known sizes of URL images.</summary>

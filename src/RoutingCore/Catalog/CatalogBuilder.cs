@@ -12,7 +12,7 @@ internal static class CatalogBuilder
     private static readonly string[] s_formulas = ["openai-tile", "openai-patch", "anthropic", "gemini", "flat"];
 
     public static CatalogSnapshot? TryBuild(RoutingOptions options, long version, IEnumerable<IRoutingPolicy> policies,
-        string sectionPath, List<string> errors)
+        string sectionPath, List<string> errors, IEnumerable<IDifficultyEstimator>? estimators = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         string root = string.IsNullOrEmpty(sectionPath) ? "" : sectionPath + ":";
@@ -46,6 +46,23 @@ internal static class CatalogBuilder
             errors.Add($"{root}Policy: unknown policy '{options.Policy}' (known: {string.Join(", ", policies.Select(p => p.Name))}).");
         }
         var ranking = policy ?? RoutingPolicies.Balanced;
+
+        // The difficulty estimator by name (R-DIFF-4): the built-in one unless the host registered another.
+        var estimatorName = string.IsNullOrWhiteSpace(options.DifficultyEstimator) ? DifficultyEstimators.DefaultName : options.DifficultyEstimator.Trim();
+        IDifficultyEstimator? estimator = null;
+        foreach (var e in estimators ?? [])
+        {
+            if (string.Equals(e.Name, estimatorName, StringComparison.OrdinalIgnoreCase)) estimator = e;
+        }
+        if (estimator is null && string.Equals(estimatorName, DifficultyEstimators.DefaultName, StringComparison.OrdinalIgnoreCase))
+        {
+            estimator = FittedDifficultyEstimator.Default; // throws InvalidDataException naming the weights if the build shipped bad ones
+        }
+        if (estimator is null)
+        {
+            var known = new[] { DifficultyEstimators.DefaultName }.Concat((estimators ?? []).Select(e => e.Name)).Distinct(StringComparer.OrdinalIgnoreCase);
+            errors.Add($"{root}DifficultyEstimator: unknown difficulty estimator '{options.DifficultyEstimator}' (known: {string.Join(", ", known)}).");
+        }
         int keep = Math.Clamp(options.MaxFallbacks, 0, FallbackBuffer.MaxCount) + 1;
         var aliases = new List<AliasEntry>();
         foreach (var (id, a) in options.Aliases ?? [])
@@ -54,7 +71,14 @@ internal static class CatalogBuilder
             if (byId.ContainsKey(id)) { errors.Add($"{key}: the alias id is also a model id."); continue; }
             if (!aliasIds.Add(id)) { errors.Add($"{key}: the id differs only in case from another alias's."); continue; }
             if (string.IsNullOrWhiteSpace(id) || id.Trim() != id) { errors.Add($"{key}: an alias id must be non-empty without surrounding whitespace."); continue; }
-            switch (a?.Kind?.Trim().ToLowerInvariant())
+            if (a is null) { errors.Add($"{key}: the alias has no settings."); continue; }
+            string? kindName = a.Kind?.Trim().ToLowerInvariant();
+            if (a.Tradeoff is { } t)
+            {
+                if (kindName != "auto") errors.Add($"{key}:Tradeoff: only auto aliases take a Tradeoff.");
+                else if (double.IsNaN(t) || t is < 0 or > 1) errors.Add($"{key}:Tradeoff: must be between 0 and 1 (or null for the policy's static ranking).");
+            }
+            switch (kindName)
             {
                 case "auto":
                     aliases.Add(Alias(id, AliasKind.Auto, a, Ranked(textModels, ranking), ranking, keep));
@@ -90,7 +114,11 @@ internal static class CatalogBuilder
         if (errors.Count > 0) return null;
         var rankedImageModels = Ranked(imageModels, ranking);
         return new CatalogSnapshot(version, [.. models], [.. aliases], policy!, options.AllowHttpImageUrls, options.MaxFallbacks, options.AsOf,
-            rankedImageModels, CatalogFrontier.Prune(rankedImageModels, ranking, keep)) { IncludeStreamUsage = options.IncludeStreamUsage };
+            rankedImageModels, CatalogFrontier.Prune(rankedImageModels, ranking, keep))
+        {
+            IncludeStreamUsage = options.IncludeStreamUsage,
+            DifficultyEstimator = estimator!,
+        };
     }
 
     /// <summary>Candidates ordered by the policy's score bound (best first), then ordinal id, for early exit.</summary>
@@ -106,6 +134,9 @@ internal static class CatalogBuilder
     {
         Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = kind, Tier = a.Tier?.Trim().ToLowerInvariant(), Description = a.Description,
         Candidates = candidates, Frontier = CatalogFrontier.Prune(candidates, policy, keep),
+        Tradeoff = kind == AliasKind.Auto ? a.Tradeoff : null,
+        QualityMin = candidates.Length == 0 ? 0 : candidates.Min(m => m.Quality),
+        QualityMax = candidates.Length == 0 ? 0 : candidates.Max(m => m.Quality),
     };
 
     private static ModelEntry? BuildModel(string id, ModelOptions? m, string key, List<string> errors)

@@ -55,6 +55,9 @@ public sealed class CatalogSnapshot
     /// <summary>Whether forwarded streaming chat bodies get <c>stream_options.include_usage</c> (<see cref="RoutingOptions.IncludeStreamUsage"/>).</summary>
     public bool IncludeStreamUsage { get; init; }
 
+    /// <summary>The estimator that gives <c>auto</c> routes their difficulty (<see cref="RoutingOptions.DifficultyEstimator"/>).</summary>
+    public IDifficultyEstimator DifficultyEstimator { get; init; } = FittedDifficultyEstimator.Default;
+
     internal ModelEntry[] ImageOutputModels { get; }
 
     internal ModelEntry[] ImageOutputFrontier { get; }

@@ -188,6 +188,19 @@ public sealed class AliasEntry
     /// </summary>
     internal ModelEntry[] Frontier { get; init; } = [];
 
+    /// <summary>
+    /// An <c>auto</c> alias's trade-off between cost and quality (spec R-DIFF-5): 0 = the cheapest eligible model,
+    /// 1 = the highest-quality one, in between a required quality that rises with the request's difficulty;
+    /// <c>null</c> = the policy's static ranking.
+    /// </summary>
+    public double? Tradeoff { get; init; }
+
+    /// <summary>The lowest <see cref="ModelEntry.Quality"/> among the candidates (the bottom of the required-quality scale).</summary>
+    public double QualityMin { get; init; }
+
+    /// <summary>The highest <see cref="ModelEntry.Quality"/> among the candidates (the top of the required-quality scale).</summary>
+    public double QualityMax { get; init; }
+
     /// <summary>Wire name of an alias kind.</summary>
     public static string KindName(AliasKind kind) => kind switch
     {

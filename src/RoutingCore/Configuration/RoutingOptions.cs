@@ -19,6 +19,10 @@ public sealed class RoutingOptions
     /// <value>The default is <c>balanced</c>; <c>cheapest</c> and <c>quality</c> also ship, and hosts may register more.</value>
     public string Policy { get; set; } = "balanced";
 
+    /// <summary>The difficulty estimator by name (spec R-DIFF-4).</summary>
+    /// <value>The default is <c>fitted</c>, the built-in estimator; hosts may register more (<see cref="IDifficultyEstimator"/>).</value>
+    public string DifficultyEstimator { get; set; } = DifficultyEstimators.DefaultName;
+
     /// <summary>Whether <c>http:</c> image URLs are accepted.</summary>
     /// <value>The default is <see langword="false"/>: only <c>https:</c> and <c>data:</c>.</value>
     public bool AllowHttpImageUrls { get; set; }
@@ -159,6 +163,13 @@ public sealed class AliasOptions
     public string? Tier { get; set; }
     /// <summary>The model of a <c>pinned</c> alias.</summary>
     public string? Model { get; set; }
+    /// <summary>
+    /// An <c>auto</c> alias's trade-off in [0, 1] (spec R-DIFF-5): 0 = the cheapest eligible model, 1 = the
+    /// highest-quality eligible model; in between, the request's difficulty sets a required quality and the cheapest
+    /// candidate that meets it serves (the highest-quality one when none does).
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the policy's static ranking (difficulty is still reported).</value>
+    public double? Tradeoff { get; set; }
     /// <summary>Free-form description shown in the models list.</summary>
     public string? Description { get; set; }
 }

@@ -42,6 +42,7 @@ public static class RoutingCoreServiceCollectionExtensions
             new RoutingEngineServices
             {
                 Policies = sp.GetServices<IRoutingPolicy>(),
+                DifficultyEstimators = sp.GetServices<IDifficultyEstimator>(),
                 TokenCounter = sp.GetRequiredService<ITokenCounter>(),
                 ImageMetadata = sp.GetService<IImageMetadataProvider>(),
                 Logger = sp.GetService<ILoggerFactory>()?.CreateLogger("RoutingCore"),
@@ -59,7 +60,8 @@ public static class RoutingCoreServiceCollectionExtensions
 /// judged by the engine (<see cref="RoutingEngine.TryUpdateCatalog"/>), which keeps the last good snapshot, logs the
 /// rejection and counts it (spec R-CAT-9).
 /// </summary>
-internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraPolicies, RoutingSectionPath section) : IValidateOptions<RoutingOptions>
+internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraPolicies, IEnumerable<IDifficultyEstimator> estimators, RoutingSectionPath section)
+    : IValidateOptions<RoutingOptions>
 {
     private readonly string sectionPath = section.Path;
     private volatile bool _started;
@@ -68,7 +70,7 @@ internal sealed class RoutingOptionsValidator(IEnumerable<IRoutingPolicy> extraP
     {
         if (_started) return ValidateOptionsResult.Skip;
         var errors = new List<string>();
-        CatalogBuilder.TryBuild(options, 0, [.. RoutingPolicies.BuiltIn, .. extraPolicies], sectionPath, errors);
+        CatalogBuilder.TryBuild(options, 0, [.. RoutingPolicies.BuiltIn, .. extraPolicies], sectionPath, errors, estimators);
         if (errors.Count > 0) return ValidateOptionsResult.Fail(errors);
         _started = true;
         return ValidateOptionsResult.Success;

@@ -14,6 +14,8 @@ internal static class RoutingTelemetry
     private static readonly Counter<long> s_routes = s_meter.CreateCounter<long>("routingcore.routes", "{request}", "Requests routed, by alias kind and model.");
     private static readonly Counter<long> s_rejections = s_meter.CreateCounter<long>("routingcore.rejections", "{request}", "Requests rejected, by error code.");
     private static readonly Histogram<double> s_cost = s_meter.CreateHistogram<double>("routingcore.estimated_cost", "USD", "Estimated cost of routed requests.");
+    private static readonly Histogram<double> s_difficulty = s_meter.CreateHistogram<double>("routingcore.difficulty", "{difficulty}",
+        "Difficulty of requests routed through auto aliases, in [0, 1], by alias.");
     private static readonly Counter<long> s_reloads = s_meter.CreateCounter<long>("routingcore.catalog.reloads", "{change}", "Catalog changes after start, by outcome (applied or rejected).");
 
     private static readonly Histogram<double> s_actual = s_meter.CreateHistogram<double>("routingcore.actual_cost", "USD", "Actual cost of metered responses, by model.");
@@ -40,6 +42,10 @@ internal static class RoutingTelemetry
 
     public static void Record(in RouteDecision decision)
     {
+        if (decision.Difficulty is { } difficulty && s_difficulty.Enabled)
+        {
+            s_difficulty.Record(difficulty, new KeyValuePair<string, object?>("alias", decision.Alias?.Id));
+        }
         if (decision.Succeeded)
         {
             if (s_routes.Enabled)

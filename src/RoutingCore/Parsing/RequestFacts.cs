@@ -1,3 +1,5 @@
+using RoutingCore.Difficulty;
+
 namespace RoutingCore.Parsing;
 
 /// <summary>What forwarding needs from the scan: positions in the body as received, never copies of it.</summary>
@@ -66,6 +68,56 @@ internal sealed class RequestFacts
     public int ImageCount;
     public bool AnyImageBeforeText;
 
+    // Difficulty signals (spec R-DIFF-2): decoded text of the whole thread, of the last user message, of the message
+    // being read (committed when it ends, once its role is known whatever the key order) and of system instructions.
+    public TextTally ThreadText;
+    public TextTally LastUserText;
+    public TextTally MessageText;
+    public long SystemChars;
+    public int UserTurns;
+
+    public DifficultySignals Signals => new()
+    {
+        LastTurnChars = LastUserText.Chars,
+        EarlierChars = ThreadText.Chars - LastUserText.Chars,
+        Digits = ThreadText.Digits,
+        Operators = ThreadText.Operators,
+        CodeMarks = ThreadText.CodeMarks,
+        MathMarks = ThreadText.MathMarks,
+        Questions = ThreadText.Questions,
+        LineBreaks = ThreadText.LineBreaks,
+        Steps = ThreadText.Steps,
+        NonAsciiChars = ThreadText.NonAscii,
+        UserTurns = UserTurns,
+        SystemChars = SystemChars,
+        Tools = HasTools,
+        JsonSchema = JsonSchema,
+        Reasoning = Reasoning,
+    };
+
+    /// <summary>Ends a message: its text joins the thread; a user message becomes the last turn, instructions count as the system prompt.</summary>
+    public void CommitMessage(MessageRole role)
+    {
+        ThreadText.Add(MessageText);
+        if (role == MessageRole.User)
+        {
+            LastUserText = MessageText;
+            UserTurns++;
+        }
+        else if (role == MessageRole.System)
+        {
+            SystemChars += MessageText.Chars;
+        }
+        MessageText = default;
+    }
+
+    /// <summary>Instructions outside the messages (Anthropic's <c>system</c>).</summary>
+    public void AddSystem(in TextTally text)
+    {
+        ThreadText.Add(text);
+        SystemChars += text.Chars;
+    }
+
     public RouteErrorCode Error;
     public JsonParam ErrorParam;
     public string? ErrorDetail;
@@ -81,6 +133,7 @@ internal sealed class RequestFacts
         ImageOutputRequested = false; NumImages = -1; OutputWidth = 0; OutputHeight = 0; OutputSizeAuto = false;
         OutputQuality = ImageQuality.Unspecified; AspectWidth = 0; AspectHeight = 0; ResolutionLength = 0;
         ImageCount = 0; AnyImageBeforeText = false;
+        ThreadText = default; LastUserText = default; MessageText = default; SystemChars = 0; UserTurns = 0;
         Error = RouteErrorCode.None; ErrorParam = default; ErrorDetail = null;
     }
 
@@ -110,3 +163,6 @@ internal sealed class RequestFacts
     /// <summary>Completions requested (chat <c>n</c>), which multiplies output tokens.</summary>
     public int Completions => Endpoint == RequestEndpoint.ImageGenerations || N <= 0 ? 1 : N;
 }
+
+/// <summary>What a message's role means for difficulty: the user's turn, instructions, or the rest of the thread.</summary>
+internal enum MessageRole : byte { Other, User, System }

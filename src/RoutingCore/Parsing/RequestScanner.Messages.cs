@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using RoutingCore.Difficulty;
 using RoutingCore.Images;
 
 namespace RoutingCore.Parsing;
@@ -32,6 +33,8 @@ internal ref partial struct RequestScanner
     private bool ReadMessage(int index)
     {
         bool seenRole = false, seenContent = false;
+        var role = MessageRole.Other;
+        _facts.MessageText = default;
         while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
         {
             if (_reader.ValueTextEquals("role"u8))
@@ -41,6 +44,9 @@ internal ref partial struct RequestScanner
                 _reader.Read();
                 if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("messages", index, "role"), "role must be a string.");
                 if (!CheckString()) return false;
+                role = _reader.ValueTextEquals("user"u8) ? MessageRole.User
+                    : _reader.ValueTextEquals("system"u8) || _reader.ValueTextEquals("developer"u8) ? MessageRole.System
+                    : MessageRole.Other;
             }
             else if (_reader.ValueTextEquals("content"u8))
             {
@@ -57,6 +63,7 @@ internal ref partial struct RequestScanner
                 if (!SkipValue(countText: true)) return false;
             }
         }
+        _facts.CommitMessage(role);
         return true;
     }
 
@@ -69,6 +76,7 @@ internal ref partial struct RequestScanner
             case JsonTokenType.String:
                 if (!CheckString()) return false;
                 _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                Tally(ref _facts.MessageText);
                 return true;
             case JsonTokenType.StartArray:
                 break;
@@ -108,6 +116,7 @@ internal ref partial struct RequestScanner
         var type = PartType.Missing;
         bool seenType = false, seenText = false, seenImageUrl = false, seenSource = false;
         long textTokens = 0;
+        TextTally text = default;
         ImageFact image = default;
         image.MessageIndex = message;
         image.PartIndex = part;
@@ -138,6 +147,7 @@ internal ref partial struct RequestScanner
                 if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("text"), "text must be a string.");
                 if (!CheckString()) return false;
                 textTokens = _counter.CountTokens(_reader.ValueSpan);
+                Tally(ref text);
             }
             else if (_reader.ValueTextEquals("image_url"u8))
             {
@@ -183,6 +193,7 @@ internal ref partial struct RequestScanner
                 if (!seenText) return Invalid(param.WithLeaf("text"), "A text part needs text.");
                 if (firstText < 0) firstText = part;
                 _facts.TextTokens += textTokens;
+                _facts.MessageText.Add(text);
                 return true;
             case PartType.ImageUrl:
                 if (!seenImageUrl) return Invalid(param.WithLeaf("image_url"), "An image_url part needs image_url.");
@@ -430,13 +441,51 @@ internal ref partial struct RequestScanner
         {
             case JsonTokenType.Null: return true;
             case JsonTokenType.String:
+            {
                 if (!CheckString()) return false;
                 _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                TextTally text = default;
+                Tally(ref text);
+                _facts.AddSystem(text);
                 return true;
+            }
             case JsonTokenType.StartArray:
-                return SkipValue(countText: true);
+                return ReadSystemBlocks();
             default:
                 return Invalid(new JsonParam("system"), "system must be a string or an array of text blocks.");
         }
+    }
+
+    /// <summary>Anthropic's <c>system</c> as text blocks: every string is priced as before; the blocks' <c>text</c> is the system prompt.</summary>
+    private bool ReadSystemBlocks()
+    {
+        TextTally text = default;
+        int depth = _reader.CurrentDepth;
+        while (_reader.Read() && !(_reader.TokenType == JsonTokenType.EndArray && _reader.CurrentDepth == depth))
+        {
+            if (_reader.TokenType != JsonTokenType.StartObject)
+            {
+                if (!SkipValue(countText: true)) return false;
+                continue;
+            }
+            while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isText = _reader.ValueTextEquals("text"u8);
+                if (!isText && !CheckString()) return false;
+                _reader.Read();
+                if (isText && _reader.TokenType == JsonTokenType.String)
+                {
+                    if (!CheckString()) return false;
+                    _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                    Tally(ref text);
+                }
+                else if (!SkipValue(countText: true))
+                {
+                    return false;
+                }
+            }
+        }
+        _facts.AddSystem(text);
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
+using RoutingCore.Difficulty;
 using RoutingCore.Images;
 
 namespace RoutingCore.Parsing;
@@ -214,6 +215,9 @@ internal ref partial struct RequestScanner
         if (!CheckString()) return false;
         _facts.HasPrompt = true;
         _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+        _facts.MessageText = default;
+        Tally(ref _facts.MessageText);
+        _facts.CommitMessage(MessageRole.User);
         return true;
     }
 
@@ -538,6 +542,31 @@ internal ref partial struct RequestScanner
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Adds the current string token's decoded text to <paramref name="tally"/> (spec R-DIFF-2). Escaped strings are
+    /// unescaped first — on the stack up to 1 KiB, else into a pooled array — so every spelling counts the same.
+    /// </summary>
+    private readonly void Tally(ref TextTally tally)
+    {
+        if (!_reader.ValueIsEscaped)
+        {
+            tally.Accumulate(_reader.ValueSpan);
+            return;
+        }
+        int length = _reader.ValueSpan.Length; // unescaping never lengthens
+        if (length <= 1024)
+        {
+            Span<byte> scratch = stackalloc byte[1024];
+            int written = _reader.CopyString(scratch);
+            tally.Accumulate(scratch[..written]);
+            return;
+        }
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
+        int n = _reader.CopyString(rented);
+        tally.Accumulate(rented.AsSpan(0, n));
+        ArrayPool<byte>.Shared.Return(rented);
     }
 
     /// <summary>The unescaped value of the current string token; escaped values are copied into a pooled array the caller returns.</summary>

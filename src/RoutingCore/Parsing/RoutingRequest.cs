@@ -23,6 +23,7 @@ public sealed class RoutingRequest
     private int _firstImageOfMessage;
     private int _firstTextOfMessage = -1;
     private int _httpImages;
+    private MessageRole _role;
 
     /// <summary>Creates a request builder counting text with <paramref name="counter"/> (default: <see cref="HeuristicTokenCounter"/>; use the engine's counter for identical estimates).</summary>
     public RoutingRequest(ITokenCounter? counter = null)
@@ -41,6 +42,7 @@ public sealed class RoutingRequest
         _part = 0;
         _firstTextOfMessage = -1;
         _httpImages = 0;
+        _role = MessageRole.User;
         f.HasMessages = true;
         f.Endpoint = RequestEndpoint.ChatCompletions;
         f.TextTokens = RequestScanner.TokensPerRequest;
@@ -54,10 +56,19 @@ public sealed class RoutingRequest
         return this;
     }
 
-    /// <summary>Starts the next message (its role is not priced; OpenAI's per-message overhead is).</summary>
-    public RoutingRequest AddMessage()
+    /// <summary>Starts the next message, of unknown role (read as a user message). Its role is not priced; OpenAI's per-message overhead is.</summary>
+    public RoutingRequest AddMessage() => AddMessage("user");
+
+    /// <summary>
+    /// Starts the next message with its role (<c>user</c>, <c>assistant</c>, <c>system</c>, <c>developer</c>, <c>tool</c>, …):
+    /// the role tells the difficulty estimate which text is the last user turn and which is instructions.
+    /// </summary>
+    public RoutingRequest AddMessage(string role)
     {
+        ArgumentNullException.ThrowIfNull(role);
         CloseMessage();
+        if (_message >= 0) Facts.CommitMessage(_role);
+        _role = role == "user" ? MessageRole.User : role is "system" or "developer" ? MessageRole.System : MessageRole.Other;
         _message++;
         _part = 0;
         _firstImageOfMessage = Facts.ImageCount;
@@ -73,6 +84,7 @@ public sealed class RoutingRequest
         ArgumentNullException.ThrowIfNull(text);
         EnsureMessage();
         Facts.TextTokens += CountJsonString(text);
+        TallyText(text);
         if (_firstTextOfMessage < 0) _firstTextOfMessage = _part;
         _part++;
         return this;
@@ -199,6 +211,8 @@ public sealed class RoutingRequest
     internal RequestFacts Finish(bool allowHttpImageUrls)
     {
         CloseMessage();
+        if (_message >= 0) Facts.CommitMessage(_role);
+        _message = -1; // committed once, even if routed twice
         var f = Facts;
         if (!f.HasModel) f.Fail(RouteErrorCode.MissingModel, new JsonParam("model"), "The request has no model.");
         if (_httpImages > 0 && !allowHttpImageUrls)
@@ -246,6 +260,21 @@ public sealed class RoutingRequest
     };
 
     private JsonParam ImageParam() => new JsonParam("messages", _message, "content", _part).WithLeaf("image_url");
+
+    /// <summary>The decoded text's difficulty counts (R-DIFF-2), as the scanner takes them from a JSON string.</summary>
+    private void TallyText(string text)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_utf8.Length < max)
+        {
+            if (_utf8.Length > 0) ArrayPool<byte>.Shared.Return(_utf8);
+            _utf8 = ArrayPool<byte>.Shared.Rent(max);
+        }
+        int n = Encoding.UTF8.GetBytes(text, _utf8);
+        Facts.MessageText.Accumulate(_utf8.AsSpan(0, n));
+    }
+
+    private byte[] _utf8 = [];
 
     /// <summary>Tokens of <paramref name="text"/> as it appears inside a JSON string (what the scanner counts).</summary>
     private long CountJsonString(string text)

@@ -71,6 +71,19 @@ public readonly partial struct RouteDecision
     /// <summary>Number of image inputs.</summary>
     public int ImageCount { get; }
 
+    /// <summary>
+    /// The request's difficulty in [0, 1] (higher = needs a stronger model), by the catalog's
+    /// <see cref="CatalogSnapshot.DifficultyEstimator"/>; set for every request routed through an <c>auto</c> alias,
+    /// <c>null</c> otherwise (spec R-DIFF-1).
+    /// </summary>
+    public double? Difficulty { get; init; }
+
+    /// <summary>
+    /// The quality the difficulty required under the alias's <see cref="AliasEntry.Tradeoff"/>; <c>null</c> when the
+    /// alias has none (the policy's static ranking) or for other routes (spec R-DIFF-5).
+    /// </summary>
+    public double? RequiredQuality { get; init; }
+
     /// <summary>Number of ranked fallbacks (alias decisions only).</summary>
     public int FallbackCount { get; }
 

@@ -64,6 +64,9 @@ public sealed class RouteDetails
     /// <summary>Unknown content parts (audio, files, documents…), priced as text of their JSON size.</summary>
     public int OtherParts => Facts.OtherParts;
 
+    /// <summary>What the scan measured for the difficulty estimate (spec R-DIFF-2), for explanations and custom estimators.</summary>
+    public DifficultySignals DifficultySignals => Facts.Signals;
+
     /// <summary>Requested generated images.</summary>
     public int OutputImages => Facts.OutputImageCount;
 

@@ -15,6 +15,7 @@ internal static class Router
         public ModelEntry Model;
         public double Score;
         public long CostPico;
+        public bool Meets;
     }
 
     [InlineArray(FallbackBuffer.MaxCount + 1)]
@@ -48,6 +49,13 @@ internal static class Router
         var candidates = alias.Candidates;
         var frontier = alias.Frontier;
         var aliasKind = alias.Kind;
+        double? difficulty = null, required = null;
+        if (aliasKind == AliasKind.Auto)
+        {
+            // Every auto route reports its difficulty (R-DIFF-1); only a Tradeoff makes it choose (R-DIFF-5).
+            difficulty = DifficultyEstimators.Sanitize(snapshot.DifficultyEstimator.Estimate(facts.Signals));
+            if (alias.Tradeoff is { } tradeoff && !facts.ImageOutputRequested) required = RequiredQuality(alias, difficulty.Value, tradeoff);
+        }
         if (aliasKind == AliasKind.Auto && facts.ImageOutputRequested)
         {
             candidates = snapshot.ImageOutputModels;
@@ -57,7 +65,21 @@ internal static class Router
         // An allow-list may exclude the models that dominate others, and an explanation lists every candidate:
         // both walk the full list. Otherwise the frontier gives the same decision (spec R-POL-5).
         bool full = context.AllowedModels is not null || details is { Explain: true };
-        return RouteAlias(snapshot, facts, context, details, alias, aliasKind, full ? candidates : frontier, candidates, needs, warnings);
+        var decision = RouteAlias(snapshot, facts, context, details, alias, aliasKind, full ? candidates : frontier, candidates, needs, warnings, required);
+        return difficulty is null ? decision : decision with { Difficulty = difficulty, RequiredQuality = required };
+    }
+
+    /// <summary>
+    /// The quality a request of <paramref name="difficulty"/> needs under <paramref name="tradeoff"/> (R-DIFF-5):
+    /// <c>QualityMin + (QualityMax − QualityMin) × difficulty^((1 − t) / t)</c>, 0 at t = 0 and the top at t = 1;
+    /// non-decreasing in both, and never above the alias's best quality.
+    /// </summary>
+    internal static double RequiredQuality(AliasEntry alias, double difficulty, double tradeoff)
+    {
+        double lo = alias.QualityMin, hi = alias.QualityMax;
+        if (tradeoff <= 0) return lo;
+        double r = tradeoff >= 1 ? 1 : Math.Pow(difficulty, (1 - tradeoff) / tradeoff);
+        return r >= 1 ? hi : Math.Min(hi, lo + (hi - lo) * r);
     }
 
     private static RouteDecision RouteSingle(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
@@ -84,8 +106,10 @@ internal static class Router
     }
 
     private static RouteDecision RouteAlias(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,
-        AliasEntry alias, AliasKind kind, ModelEntry[] candidates, ModelEntry[] allCandidates, Capabilities needs, RouteWarnings warnings)
+        AliasEntry alias, AliasKind kind, ModelEntry[] candidates, ModelEntry[] allCandidates, Capabilities needs, RouteWarnings warnings, double? required)
     {
+        bool byQuality = required is not null;
+        double need = required ?? 0;
         var policy = snapshot.Policy;
         int keep = Math.Min(snapshot.MaxFallbacks, FallbackBuffer.MaxCount) + 1;
         TopBuffer top = default;
@@ -99,7 +123,7 @@ internal static class Router
         {
             // Candidates come ordered by the policy's score bound: once the next bound is below the worst score
             // kept, no later candidate can enter the top (ties still enter, so tie-breaking is unaffected).
-            if (count == keep && !explain && policy.MaxScore(model) < top[keep - 1].Score) break;
+            if (count == keep && !explain && !byQuality && policy.MaxScore(model) < top[keep - 1].Score) break;
             RejectionReason reason;
             CostEstimate estimate = default;
             if (allowed is not null && !allowed.Contains(model.Id)) reason = RejectionReason.NotAllowed;
@@ -110,9 +134,10 @@ internal static class Router
                 if (explain) details!.CandidateList.Add(new RouteExplanation(model, "rejected", double.NaN, estimate.CostUsd, reason));
                 continue;
             }
-            double score = policy.Score(model, estimate);
+            // With a Tradeoff the score is the quality margin over the required quality (>= 0: meets it).
+            double score = byQuality ? model.Quality - need : policy.Score(model, estimate);
             if (explain) details!.CandidateList.Add(new RouteExplanation(model, "eligible", score, estimate.CostUsd, RejectionReason.None));
-            Insert(ref top, ref count, keep, new Ranked { Model = model, Score = score, CostPico = estimate.CostPicoUsd });
+            Insert(ref top, ref count, keep, new Ranked { Model = model, Score = score, CostPico = estimate.CostPicoUsd, Meets = model.Quality >= need }, byQuality);
         }
 
         if (count == 0)
@@ -123,14 +148,14 @@ internal static class Router
             var error = onlyBudget
                 ? new RouteError(RouteErrorCode.OverBudget, new JsonParam("model"), "Every eligible model costs more than the host's maximum.")
                 : new RouteError(RouteErrorCode.NoEligibleModel, new JsonParam("model"), $"No model of alias '{alias.Id}' meets the request.", null, default, reasons);
-            if (explain) SortExplanations(details!.CandidateList, null);
+            if (explain) SortExplanations(details!.CandidateList, null, byQuality);
             return Reject(snapshot, facts, error, null, alias, kind, needs, warnings);
         }
 
         FallbackBuffer fallbacks = default;
         for (int i = 1; i < count; i++) fallbacks[i - 1] = top[i].Model;
         var chosen = top[0].Model;
-        if (explain) SortExplanations(details!.CandidateList, chosen);
+        if (explain) SortExplanations(details!.CandidateList, chosen, byQuality);
         details?.SetImageTokens(chosen);
         return new RouteDecision(snapshot, facts.Endpoint, default, chosen, alias, kind, needs, Estimation.CostEstimator.Estimate(chosen, facts),
             warnings, facts.ImageCount, fallbacks, count - 1, facts.Forward);
@@ -150,16 +175,36 @@ internal static class Router
         return reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max ? RejectionReason.OverBudget : reason;
     }
 
-    /// <summary>Keeps the best <paramref name="keep"/> candidates sorted: higher score, then lower cost, then ordinal id.</summary>
-    private static void Insert(ref TopBuffer top, ref int count, int keep, Ranked item)
+    /// <summary>Keeps the best <paramref name="keep"/> candidates sorted (<see cref="Better"/> or, with a Tradeoff, <see cref="BetterByQuality"/>).</summary>
+    private static void Insert(ref TopBuffer top, ref int count, int keep, Ranked item, bool byQuality)
     {
         int at = count;
-        while (at > 0 && Better(item, top[at - 1])) at--;
+        while (at > 0 && (byQuality ? BetterByQuality(item, top[at - 1]) : Better(item, top[at - 1]))) at--;
         if (at >= keep) return;
         int last = Math.Min(count, keep - 1);
         for (int i = last; i > at; i--) top[i] = top[i - 1];
         top[at] = item;
         if (count < keep) count++;
+    }
+
+    /// <summary>
+    /// With a Tradeoff (R-DIFF-5): candidates that meet the required quality first, cheapest first (then higher
+    /// quality); then the rest, highest quality first (then cheaper); ordinal id last.
+    /// </summary>
+    private static bool BetterByQuality(in Ranked a, in Ranked b)
+    {
+        if (a.Meets != b.Meets) return a.Meets;
+        if (a.Meets)
+        {
+            if (a.CostPico != b.CostPico) return a.CostPico < b.CostPico;
+            if (a.Model.Quality != b.Model.Quality) return a.Model.Quality > b.Model.Quality;
+        }
+        else
+        {
+            if (a.Model.Quality != b.Model.Quality) return a.Model.Quality > b.Model.Quality;
+            if (a.CostPico != b.CostPico) return a.CostPico < b.CostPico;
+        }
+        return string.CompareOrdinal(a.Model.Id, b.Model.Id) < 0;
     }
 
     private static bool Better(in Ranked a, in Ranked b)
@@ -174,8 +219,29 @@ internal static class Router
         context.MaxCostUsd is not { } max ? null : max <= 0 ? 0 : max >= long.MaxValue / Estimation.Money.PicoPerUsd ? long.MaxValue
         : (long)decimal.Truncate(max * Estimation.Money.PicoPerUsd);
 
-    private static void SortExplanations(List<RouteExplanation> list, ModelEntry? chosen)
+    private static void SortExplanations(List<RouteExplanation> list, ModelEntry? chosen, bool byQuality = false)
     {
+        if (byQuality)
+        {
+            // Eligible ones in the order the decision ranked them (meets first by cost, then by quality).
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (ReferenceEquals(list[i].Model, chosen)) list[i] = list[i] with { Status = "chosen" };
+            }
+            list.Sort(static (a, b) =>
+            {
+                int ra = Rank(a.Status), rb = Rank(b.Status);
+                if (ra != rb) return ra.CompareTo(rb);
+                if (ra == 2) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
+                bool ma = a.Score >= 0, mb = b.Score >= 0;
+                if (ma != mb) return ma ? -1 : 1;
+                int c = ma ? a.CostUsd.CompareTo(b.CostUsd) : b.Score.CompareTo(a.Score);
+                if (c != 0) return c;
+                c = ma ? b.Score.CompareTo(a.Score) : a.CostUsd.CompareTo(b.CostUsd);
+                return c != 0 ? c : string.CompareOrdinal(a.Model.Id, b.Model.Id);
+            });
+            return;
+        }
         for (int i = 0; i < list.Count; i++)
         {
             if (ReferenceEquals(list[i].Model, chosen)) list[i] = list[i] with { Status = "chosen" };

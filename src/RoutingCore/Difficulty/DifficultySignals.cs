@@ -1,0 +1,81 @@
+namespace RoutingCore;
+
+/// <summary>
+/// What the scan measured about a request for estimating its difficulty (spec R-DIFF-2): sizes, the thread's shape
+/// and counts of the marks that go with code, mathematics, questions and multi-step asks, over the decoded text of
+/// every message and the system prompt. Language-neutral: it counts characters and marks, never words.
+/// </summary>
+/// <remarks>Produced by the scanner (JSON bodies) and by <see cref="RoutingRequest"/> (objects) with the same rules, so
+/// the same conversation gives the same signals however it arrives. A value type: reading it allocates nothing.</remarks>
+public readonly record struct DifficultySignals
+{
+    /// <summary>Characters of the last user message.</summary>
+    public long LastTurnChars { get; init; }
+    /// <summary>Characters of every message and system prompt before and around the last user message (the thread so far).</summary>
+    public long EarlierChars { get; init; }
+    /// <summary>ASCII digits in the whole conversation.</summary>
+    public long Digits { get; init; }
+    /// <summary>Operators (<c>= + * / ^ &lt; &gt; %</c>) in the whole conversation.</summary>
+    public long Operators { get; init; }
+    /// <summary>Marks of program text (<c>{ } ; _</c> and backticks) in the whole conversation.</summary>
+    public long CodeMarks { get; init; }
+    /// <summary>Marks of typeset mathematics (backslashes, dollar signs) in the whole conversation.</summary>
+    public long MathMarks { get; init; }
+    /// <summary>Question marks (ASCII, full-width, Arabic) in the whole conversation.</summary>
+    public long Questions { get; init; }
+    /// <summary>Line breaks in the whole conversation.</summary>
+    public long LineBreaks { get; init; }
+    /// <summary>Enumerated or bulleted lines (<c>1.</c>, <c>2)</c>, <c>- </c>, <c>* </c>) in the whole conversation.</summary>
+    public long Steps { get; init; }
+    /// <summary>Characters outside ASCII in the whole conversation.</summary>
+    public long NonAsciiChars { get; init; }
+    /// <summary>User messages (an images request's prompt counts as one).</summary>
+    public int UserTurns { get; init; }
+    /// <summary>Characters of system and developer instructions.</summary>
+    public long SystemChars { get; init; }
+    /// <summary>The request declares tools.</summary>
+    public bool Tools { get; init; }
+    /// <summary>The request asks for output against a JSON schema.</summary>
+    public bool JsonSchema { get; init; }
+    /// <summary>The request asks for reasoning.</summary>
+    public bool Reasoning { get; init; }
+
+    /// <summary>Characters of the whole conversation.</summary>
+    public long TotalChars => LastTurnChars + EarlierChars;
+}
+
+/// <summary>
+/// Estimates how much a request needs a stronger model, in [0, 1] (higher = harder), from its
+/// <see cref="DifficultySignals"/>. Selected by name (<c>Routing:DifficultyEstimator</c>), as policies are.
+/// </summary>
+/// <remarks>Called once per <c>auto</c> route on the hot path: implementations must be pure, thread-safe and
+/// allocation-free. A value outside [0, 1] is clamped and NaN is read as 0.5, so no estimator can push a NaN or an
+/// infinity into routing.</remarks>
+public interface IDifficultyEstimator
+{
+    /// <summary>The name configuration selects it by.</summary>
+    string Name { get; }
+
+    /// <summary>The difficulty of a request with these signals.</summary>
+    double Estimate(in DifficultySignals signals);
+}
+
+/// <summary>One signal's part of a difficulty estimate, as <c>--explain</c> prints it.</summary>
+/// <param name="Name">The feature name, as in the weights file.</param>
+/// <param name="Value">The feature's value for this request.</param>
+/// <param name="Weight">Its weight.</param>
+/// <param name="Contribution">Weight × value: what it adds to the score.</param>
+public readonly record struct DifficultyContribution(string Name, double Value, double Weight, double Contribution);
+
+/// <summary>The difficulty estimators that ship with RoutingCore.</summary>
+public static class DifficultyEstimators
+{
+    /// <summary><c>fitted</c> (the default): the weights fitted on labelled prompts and embedded in the assembly.</summary>
+    public static FittedDifficultyEstimator Fitted => FittedDifficultyEstimator.Default;
+
+    /// <summary>The name of the default estimator.</summary>
+    public const string DefaultName = "fitted";
+
+    /// <summary>Clamps an estimator's answer into [0, 1]; NaN becomes the middle, 0.5.</summary>
+    internal static double Sanitize(double value) => double.IsNaN(value) ? 0.5 : Math.Clamp(value, 0.0, 1.0);
+}
