@@ -27,7 +27,7 @@ public sealed class FittedDifficultyEstimator : IDifficultyEstimator
     /// <summary>The feature names, in the order the weights are applied.</summary>
     public static IReadOnlyList<string> FeatureNames { get; } =
     [
-        "last_turn_size", "earlier_turns_size", "digits", "operators", "code", "math", "questions", "lines", "steps",
+        "last_turn_size", "conversation_size", "digits", "operators", "code", "math", "questions", "lines", "steps",
         "non_ascii", "turns", "system_size", "tools", "json_schema", "reasoning",
     ];
 
@@ -173,7 +173,7 @@ public sealed class FittedDifficultyEstimator : IDifficultyEstimator
         if (features.Length < FeatureCount) throw new ArgumentException($"At least {FeatureCount} features are written.", nameof(features));
         double chars = Math.Max(1, signals.TotalChars);
         features[0] = Log2p(signals.LastTurnChars);
-        features[1] = Log2p(signals.EarlierChars);
+        features[1] = Log2p(signals.TotalChars);
         features[2] = signals.Digits / chars;
         features[3] = signals.Operators / chars;
         features[4] = signals.CodeMarks / chars;

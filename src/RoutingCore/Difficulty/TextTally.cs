@@ -18,7 +18,10 @@ internal struct TextTally
     public long Operators;
     /// <summary>Marks of program text: <c>{ } ; _</c> and backticks (code fences, inline code).</summary>
     public long CodeMarks;
-    /// <summary>Marks of typeset mathematics: backslashes (LaTeX commands) and dollar signs (math delimiters).</summary>
+    /// <summary>
+    /// Marks of mathematics in any script: backslashes (LaTeX commands), dollar signs (math delimiters), the Unicode
+    /// Mathematical Operators block U+2200–U+22FF (√ ∑ ∫ ≤ ≠ ∞ …), and × ÷ ±.
+    /// </summary>
     public long MathMarks;
     /// <summary>Question marks: ASCII <c>?</c>, full-width <c>？</c> (U+FF1F) and Arabic <c>؟</c> (U+061F).</summary>
     public long Questions;
@@ -76,6 +79,12 @@ internal struct TextTally
                 uint bd8 = Vector256.Equals(v, Vector256.Create((byte)0xD8)).ExtractMostSignificantBits();
                 uint bef = Vector256.Equals(v, Vector256.Create((byte)0xEF)).ExtractMostSignificantBits();
                 uint dot = (Vector256.Equals(v, Vector256.Create((byte)'.')) | Vector256.Equals(v, Vector256.Create((byte)')'))).ExtractMostSignificantBits();
+                uint be2 = Vector256.Equals(v, Vector256.Create((byte)0xE2)).ExtractMostSignificantBits();
+                uint b88 = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(128 - 0x88))), Vector256.Create((sbyte)(-128 + 4))).ExtractMostSignificantBits();
+                uint bc2 = Vector256.Equals(v, Vector256.Create((byte)0xC2)).ExtractMostSignificantBits();
+                uint bc3 = Vector256.Equals(v, Vector256.Create((byte)0xC3)).ExtractMostSignificantBits();
+                uint bb1 = Vector256.Equals(v, Vector256.Create((byte)0xB1)).ExtractMostSignificantBits();
+                uint b97 = (Vector256.Equals(v, Vector256.Create((byte)0x97)) | Vector256.Equals(v, Vector256.Create((byte)0xB7))).ExtractMostSignificantBits();
                 uint sp = Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits();
                 uint bullet = (Vector256.Equals(v, Vector256.Create((byte)'-')) | Vector256.Equals(v, Vector256.Create((byte)'*'))).ExtractMostSignificantBits();
 
@@ -89,6 +98,11 @@ internal struct TextTally
                 uint afterD8 = bd8 << 1 | (prevByte == 0xD8 ? 1u : 0);
                 uint afterBc = bbc << 1 | (prevByte == 0xBC ? 1u : 0);
                 uint afterEf2 = bef << 2 | (prevByte == 0xEF ? 2u : 0) | (prev2 == 0xEF ? 1u : 0);
+                // U+2200–U+22FF is E2 88..8B xx (counted at the second byte); ± is C2 B1, × C3 97, ÷ C3 B7.
+                uint afterE2 = be2 << 1 | (prevByte == 0xE2 ? 1u : 0);
+                uint afterC2 = bc2 << 1 | (prevByte == 0xC2 ? 1u : 0);
+                uint afterC3 = bc3 << 1 | (prevByte == 0xC3 ? 1u : 0);
+                math |= (b88 & afterE2) | (bb1 & afterC2) | (b97 & afterC3);
 
                 Chars += 32 - BitOperations.PopCount(cont);
                 NonAscii += BitOperations.PopCount(lead);
@@ -129,6 +143,15 @@ internal struct TextTally
                 case 0x9F:
                     if (i >= 1 && utf8[i - 1] == 0xD8) Questions++;
                     else if (i >= 2 && utf8[i - 1] == 0xBC && utf8[i - 2] == 0xEF) Questions++;
+                    break;
+                case >= 0x88 and <= 0x8B:
+                    if (i >= 1 && utf8[i - 1] == 0xE2) MathMarks++;
+                    break;
+                case 0xB1:
+                    if (i >= 1 && utf8[i - 1] == 0xC2) MathMarks++;
+                    break;
+                case 0x97 or 0xB7:
+                    if (i >= 1 && utf8[i - 1] == 0xC3) MathMarks++;
                     break;
             }
         }
