@@ -76,13 +76,13 @@ public readonly partial struct RouteDecision
     /// <see cref="CatalogSnapshot.DifficultyEstimator"/>; set for every request routed through an <c>auto</c> alias,
     /// <c>null</c> otherwise (spec R-DIFF-1).
     /// </summary>
-    public double? Difficulty { get; init; }
+    public double? Difficulty { get; internal init; }
 
     /// <summary>
     /// The quality the difficulty required under the alias's <see cref="AliasEntry.Tradeoff"/>; <c>null</c> when the
     /// alias has none (the policy's static ranking) or for other routes (spec R-DIFF-5).
     /// </summary>
-    public double? RequiredQuality { get; init; }
+    public double? RequiredQuality { get; internal init; }
 
     /// <summary>Number of ranked fallbacks (alias decisions only).</summary>
     public int FallbackCount { get; }

@@ -79,6 +79,10 @@ public partial class VectorTests
                 Assert.Equal((img.GetProperty("width").GetInt32(), img.GetProperty("height").GetInt32()), (fact.Width, fact.Height));
             }
         }
+        if (e.TryGetProperty("difficulty_below", out var below)) Assert.True(d.Difficulty < below.GetDouble(), $"difficulty {d.Difficulty}");
+        if (e.TryGetProperty("difficulty_above", out var above)) Assert.True(d.Difficulty > above.GetDouble(), $"difficulty {d.Difficulty}");
+        if (e.TryGetProperty("model_quality_at_least", out var qa)) Assert.True(d.Model!.Quality >= qa.GetDouble(), $"quality {d.Model!.Quality}");
+        if (e.TryGetProperty("model_quality_at_most", out var qb)) Assert.True(d.Model!.Quality <= qb.GetDouble(), $"quality {d.Model!.Quality}");
         if (e.TryGetProperty("error", out var err))
         {
             Assert.Equal(err.GetProperty("code").GetString(), d.ErrorCode);

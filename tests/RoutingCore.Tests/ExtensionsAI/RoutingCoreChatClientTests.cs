@@ -263,6 +263,8 @@ public class RoutingCoreChatClientTests
                 Assert.Equal(json.Estimate, objects.Estimate);
                 Assert.Equal(json.Requirements, objects.Requirements);
                 Assert.Equal(json.Warnings, objects.Warnings);
+                Assert.Equal(json.Difficulty, objects.Difficulty);
+                Assert.Equal(json.RequiredQuality, objects.RequiredQuality);
                 Interlocked.Increment(ref routed);
             }
             catch (RoutingRejectedException ex)

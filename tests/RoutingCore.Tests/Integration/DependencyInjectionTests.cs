@@ -88,6 +88,7 @@ public sealed class DependencyInjectionTests : IDisposable
                 foreach (var (k, v) in defaults.Models) o.Models[k] = v;
                 foreach (var (k, v) in defaults.Aliases) o.Aliases[k] = v;
                 o.Policy = "prefer-anthropic";
+                o.Aliases["flux-auto"] = new AliasOptions { Kind = "auto" }; // no Tradeoff: the policy ranks
             });
         using var provider = services.BuildServiceProvider();
         var d = provider.GetRequiredService<IRoutingEngine>().Route(TestKit.Utf8("""{"model":"flux-auto","messages":[{"role":"user","content":"hi"}]}"""));

@@ -53,6 +53,7 @@ public class RoutingProperties
     {
         var options = DefaultCatalog.LoadOptions();
         options.Policy = "cheapest";
+        options.Aliases["flux-auto"].Tradeoff = null; // the policy's property: its static ranking
         var engine = new RoutingEngine(options);
         var details = new RouteDetails { Explain = true };
         Check.One(Runs, Prop.ForAll(RoutingGenerators.Request(["flux-auto", "flux-fast", "flux-image", "flux-standard"]).ToArbitrary(), spec =>
