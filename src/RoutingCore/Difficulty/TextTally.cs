@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -41,79 +42,44 @@ internal struct TextTally
 
     /// <summary>
     /// Adds the counts of <paramref name="utf8"/> (decoded text; its start counts as the start of a line). One pass:
-    /// 32 bytes at a time with <see cref="Vector256"/> compares, masks and population counts, then a scalar tail that
+    /// 64 bytes at a time with <see cref="Vector512"/> compares (or 32 with <see cref="Vector256"/>), masks and
+    /// population counts — blocks without a non-ASCII byte skip the non-ASCII masks — then a scalar tail that
     /// applies the same rules.
     /// </summary>
-    public void Accumulate(ReadOnlySpan<byte> utf8) => Accumulate(utf8, vectorized: true);
+    public void Accumulate(ReadOnlySpan<byte> utf8) => Accumulate(utf8, maxVectorBits: 512);
 
-    /// <summary>As <see cref="Accumulate(ReadOnlySpan{byte})"/>; <paramref name="vectorized"/> false runs the scalar rule alone (tests compare the two).</summary>
-    internal void Accumulate(ReadOnlySpan<byte> utf8, bool vectorized)
+    /// <summary>As <see cref="Accumulate(ReadOnlySpan{byte})"/> with vectors of at most <paramref name="maxVectorBits"/> (512, 256, or 0 for the scalar rule alone: tests compare them).</summary>
+    internal void Accumulate(ReadOnlySpan<byte> utf8, int maxVectorBits)
     {
         int i = 0;
         // Whether the next block's first byte opens a line (the previous block ended with a line break).
         bool atLineStart = true;
-        if (vectorized && Vector256.IsHardwareAccelerated && utf8.Length >= 33)
+        if (maxVectorBits >= 512 && Vector512.IsHardwareAccelerated && utf8.Length >= 65)
         {
             ref byte start = ref MemoryMarshal.GetReference(utf8);
-            int last = utf8.Length - 33; // each block peeks at the byte after it
+            int last = utf8.Length - 65; // each block peeks at the byte after it
+            for (; i <= last; i += 64)
+            {
+                var v = Vector512.LoadUnsafe(ref start, (nuint)i);
+                Unsafe.SkipInit(out BlockMasks<ulong> m); // the non-ASCII masks are read only when set
+                m.High = v.ExtractMostSignificantBits();
+                Ascii512(v, ref m);
+                if (m.High != 0) NonAscii512(v, ref m);
+                Block(ref m, utf8, i, ref atLineStart);
+            }
+        }
+        else if (maxVectorBits >= 256 && Vector256.IsHardwareAccelerated && utf8.Length >= 33)
+        {
+            ref byte start = ref MemoryMarshal.GetReference(utf8);
+            int last = utf8.Length - 33;
             for (; i <= last; i += 32)
             {
                 var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var s = v.AsSByte();
-                uint cont = Vector256.LessThan(s, Vector256.Create((sbyte)-64)).ExtractMostSignificantBits(); // 0x80..0xBF
-                uint high = Vector256.LessThan(s, Vector256.Create((sbyte)0)).ExtractMostSignificantBits();  // >= 0x80
-                uint lead = high & ~cont;
-                uint digit = Vector256.LessThan(s + Vector256.Create((sbyte)(128 - '0')), Vector256.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
-                uint ops = (Vector256.LessThan(s + Vector256.Create((sbyte)(128 - '<')), Vector256.Create((sbyte)(-128 + 3))).AsByte()   // < = >
-                    | Vector256.LessThan(s + Vector256.Create((sbyte)(128 - '*')), Vector256.Create((sbyte)(-128 + 2))).AsByte()         // * +
-                    | Vector256.Equals(v, Vector256.Create((byte)'/')) | Vector256.Equals(v, Vector256.Create((byte)'^'))
-                    | Vector256.Equals(v, Vector256.Create((byte)'%'))).ExtractMostSignificantBits();
-                uint code = (Vector256.Equals(v, Vector256.Create((byte)'{')) | Vector256.Equals(v, Vector256.Create((byte)'}'))
-                    | Vector256.Equals(v, Vector256.Create((byte)';')) | Vector256.Equals(v, Vector256.Create((byte)'_'))
-                    | Vector256.Equals(v, Vector256.Create((byte)'`'))).ExtractMostSignificantBits();
-                uint math = (Vector256.Equals(v, Vector256.Create((byte)'\\')) | Vector256.Equals(v, Vector256.Create((byte)'$'))).ExtractMostSignificantBits();
-                uint question = Vector256.Equals(v, Vector256.Create((byte)'?')).ExtractMostSignificantBits();
-                uint nl = Vector256.Equals(v, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
-                uint b9f = Vector256.Equals(v, Vector256.Create((byte)0x9F)).ExtractMostSignificantBits();
-                uint bbc = Vector256.Equals(v, Vector256.Create((byte)0xBC)).ExtractMostSignificantBits();
-                uint bd8 = Vector256.Equals(v, Vector256.Create((byte)0xD8)).ExtractMostSignificantBits();
-                uint bef = Vector256.Equals(v, Vector256.Create((byte)0xEF)).ExtractMostSignificantBits();
-                uint dot = (Vector256.Equals(v, Vector256.Create((byte)'.')) | Vector256.Equals(v, Vector256.Create((byte)')'))).ExtractMostSignificantBits();
-                uint be2 = Vector256.Equals(v, Vector256.Create((byte)0xE2)).ExtractMostSignificantBits();
-                uint b88 = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(128 - 0x88))), Vector256.Create((sbyte)(-128 + 4))).ExtractMostSignificantBits();
-                uint bc2 = Vector256.Equals(v, Vector256.Create((byte)0xC2)).ExtractMostSignificantBits();
-                uint bc3 = Vector256.Equals(v, Vector256.Create((byte)0xC3)).ExtractMostSignificantBits();
-                uint bb1 = Vector256.Equals(v, Vector256.Create((byte)0xB1)).ExtractMostSignificantBits();
-                uint b97 = (Vector256.Equals(v, Vector256.Create((byte)0x97)) | Vector256.Equals(v, Vector256.Create((byte)0xB7))).ExtractMostSignificantBits();
-                uint sp = Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits();
-                uint bullet = (Vector256.Equals(v, Vector256.Create((byte)'-')) | Vector256.Equals(v, Vector256.Create((byte)'*'))).ExtractMostSignificantBits();
-
-                byte prevByte = i > 0 ? utf8[i - 1] : (byte)0;
-                byte prev2 = i > 1 ? utf8[i - 2] : (byte)0;
-                uint next = utf8[i + 32];
-                uint lineStart = nl << 1 | (atLineStart ? 1u : 0u);
-                uint followedByDot = dot >> 1 | (next is '.' or ')' ? 1u << 31 : 0);
-                uint followedBySpace = sp >> 1 | (next == ' ' ? 1u << 31 : 0);
-                // U+FF1F is EF BC 9F; U+061F is D8 9F: a 0x9F byte after D8, or after BC after EF.
-                uint afterD8 = bd8 << 1 | (prevByte == 0xD8 ? 1u : 0);
-                uint afterBc = bbc << 1 | (prevByte == 0xBC ? 1u : 0);
-                uint afterEf2 = bef << 2 | (prevByte == 0xEF ? 2u : 0) | (prev2 == 0xEF ? 1u : 0);
-                // U+2200–U+22FF is E2 88..8B xx (counted at the second byte); ± is C2 B1, × C3 97, ÷ C3 B7.
-                uint afterE2 = be2 << 1 | (prevByte == 0xE2 ? 1u : 0);
-                uint afterC2 = bc2 << 1 | (prevByte == 0xC2 ? 1u : 0);
-                uint afterC3 = bc3 << 1 | (prevByte == 0xC3 ? 1u : 0);
-                math |= (b88 & afterE2) | (bb1 & afterC2) | (b97 & afterC3);
-
-                Chars += 32 - BitOperations.PopCount(cont);
-                NonAscii += BitOperations.PopCount(lead);
-                Digits += BitOperations.PopCount(digit);
-                Operators += BitOperations.PopCount(ops);
-                CodeMarks += BitOperations.PopCount(code);
-                MathMarks += BitOperations.PopCount(math);
-                LineBreaks += BitOperations.PopCount(nl);
-                Questions += BitOperations.PopCount(question) + BitOperations.PopCount(b9f & (afterD8 | (afterBc & afterEf2)));
-                Steps += BitOperations.PopCount(lineStart & ((digit & followedByDot) | (bullet & followedBySpace)));
-                atLineStart = (nl >> 31) != 0;
+                Unsafe.SkipInit(out BlockMasks<uint> m);
+                m.High = v.ExtractMostSignificantBits();
+                Ascii256(v, ref m);
+                if (m.High != 0) NonAscii256(v, ref m);
+                Block(ref m, utf8, i, ref atLineStart);
             }
         }
         for (; i < utf8.Length; i++)
@@ -155,5 +121,131 @@ internal struct TextTally
                     break;
             }
         }
+    }
+
+    /// <summary>One block's class masks (bit j = byte j of the block); the non-ASCII ones are zero for an ASCII block.</summary>
+    private struct BlockMasks<T> where T : unmanaged
+    {
+        public T High, Digit, Ops, Code, Math, Question, Nl, Dot, Space, Bullet;
+        public T Cont, B9F, BBC, BD8, BEF, BE2, B88, BC2, BC3, BB1, B97;
+    }
+
+    /// <summary>Counts one block from its masks, with the bytes around it for the patterns that cross its edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Block<T>(ref BlockMasks<T> m, ReadOnlySpan<byte> utf8, int i, ref bool atLineStart)
+        where T : unmanaged, IBinaryInteger<T>, IUnsignedNumber<T>
+    {
+        int width = Unsafe.SizeOf<T>() * 8;
+        T one = T.One, top = T.One << (width - 1);
+        T lineStart = m.Nl << 1 | (atLineStart ? one : T.Zero);
+        byte next = utf8[i + width];
+        T followedByDot = m.Dot >> 1 | (next is (byte)'.' or (byte)')' ? top : T.Zero);
+        T followedBySpace = m.Space >> 1 | (next == ' ' ? top : T.Zero);
+        T math = m.Math;
+        long questions = long.CreateTruncating(T.PopCount(m.Question));
+        if (m.High != T.Zero)
+        {
+            byte prevByte = i > 0 ? utf8[i - 1] : (byte)0;
+            byte prev2 = i > 1 ? utf8[i - 2] : (byte)0;
+            // U+FF1F is EF BC 9F; U+061F is D8 9F: a 0x9F byte after D8, or after BC after EF.
+            T afterD8 = m.BD8 << 1 | (prevByte == 0xD8 ? one : T.Zero);
+            T afterBc = m.BBC << 1 | (prevByte == 0xBC ? one : T.Zero);
+            T afterEf2 = m.BEF << 2 | (prevByte == 0xEF ? one << 1 : T.Zero) | (prev2 == 0xEF ? one : T.Zero);
+            // U+2200–U+22FF is E2 88..8B xx (counted at the second byte); ± is C2 B1, × C3 97, ÷ C3 B7.
+            T afterE2 = m.BE2 << 1 | (prevByte == 0xE2 ? one : T.Zero);
+            T afterC2 = m.BC2 << 1 | (prevByte == 0xC2 ? one : T.Zero);
+            T afterC3 = m.BC3 << 1 | (prevByte == 0xC3 ? one : T.Zero);
+            math |= (m.B88 & afterE2) | (m.BB1 & afterC2) | (m.B97 & afterC3);
+            questions += long.CreateTruncating(T.PopCount(m.B9F & (afterD8 | (afterBc & afterEf2))));
+            Chars += width - long.CreateTruncating(T.PopCount(m.Cont));
+            NonAscii += long.CreateTruncating(T.PopCount(m.High & ~m.Cont));
+        }
+        else
+        {
+            Chars += width;
+        }
+        Digits += long.CreateTruncating(T.PopCount(m.Digit));
+        Operators += long.CreateTruncating(T.PopCount(m.Ops));
+        CodeMarks += long.CreateTruncating(T.PopCount(m.Code));
+        MathMarks += long.CreateTruncating(T.PopCount(math));
+        LineBreaks += long.CreateTruncating(T.PopCount(m.Nl));
+        Questions += questions;
+        Steps += long.CreateTruncating(T.PopCount(lineStart & ((m.Digit & followedByDot) | (m.Bullet & followedBySpace))));
+        atLineStart = (m.Nl & top) != T.Zero;
+    }
+
+    // Range checks with one signed compare each: adding 128 - first maps the range onto the lowest signed values.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Ascii512(Vector512<byte> v, ref BlockMasks<ulong> m)
+    {
+        var s = v.AsSByte();
+        m.Digit = Vector512.LessThan(s + Vector512.Create((sbyte)(128 - '0')), Vector512.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
+        m.Ops = (Vector512.LessThan(s + Vector512.Create((sbyte)(128 - '<')), Vector512.Create((sbyte)(-128 + 3))).AsByte()   // < = >
+            | Vector512.LessThan(s + Vector512.Create((sbyte)(128 - '*')), Vector512.Create((sbyte)(-128 + 2))).AsByte()         // * +
+            | Vector512.Equals(v, Vector512.Create((byte)'/')) | Vector512.Equals(v, Vector512.Create((byte)'^'))
+            | Vector512.Equals(v, Vector512.Create((byte)'%'))).ExtractMostSignificantBits();
+        m.Code = (Vector512.Equals(v, Vector512.Create((byte)'{')) | Vector512.Equals(v, Vector512.Create((byte)'}'))
+            | Vector512.Equals(v, Vector512.Create((byte)';')) | Vector512.Equals(v, Vector512.Create((byte)'_'))
+            | Vector512.Equals(v, Vector512.Create((byte)'`'))).ExtractMostSignificantBits();
+        m.Math = (Vector512.Equals(v, Vector512.Create((byte)'\\')) | Vector512.Equals(v, Vector512.Create((byte)'$'))).ExtractMostSignificantBits();
+        m.Question = Vector512.Equals(v, Vector512.Create((byte)'?')).ExtractMostSignificantBits();
+        m.Nl = Vector512.Equals(v, Vector512.Create((byte)'\n')).ExtractMostSignificantBits();
+        m.Dot = (Vector512.Equals(v, Vector512.Create((byte)'.')) | Vector512.Equals(v, Vector512.Create((byte)')'))).ExtractMostSignificantBits();
+        m.Space = Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits();
+        m.Bullet = (Vector512.Equals(v, Vector512.Create((byte)'-')) | Vector512.Equals(v, Vector512.Create((byte)'*'))).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NonAscii512(Vector512<byte> v, ref BlockMasks<ulong> m)
+    {
+        var s = v.AsSByte();
+        m.Cont = Vector512.LessThan(s, Vector512.Create((sbyte)-64)).ExtractMostSignificantBits(); // 0x80..0xBF
+        m.B9F = Vector512.Equals(v, Vector512.Create((byte)0x9F)).ExtractMostSignificantBits();
+        m.BBC = Vector512.Equals(v, Vector512.Create((byte)0xBC)).ExtractMostSignificantBits();
+        m.BD8 = Vector512.Equals(v, Vector512.Create((byte)0xD8)).ExtractMostSignificantBits();
+        m.BEF = Vector512.Equals(v, Vector512.Create((byte)0xEF)).ExtractMostSignificantBits();
+        m.BE2 = Vector512.Equals(v, Vector512.Create((byte)0xE2)).ExtractMostSignificantBits();
+        m.B88 = Vector512.LessThan(s + Vector512.Create(unchecked((sbyte)(128 - 0x88))), Vector512.Create((sbyte)(-128 + 4))).ExtractMostSignificantBits();
+        m.BC2 = Vector512.Equals(v, Vector512.Create((byte)0xC2)).ExtractMostSignificantBits();
+        m.BC3 = Vector512.Equals(v, Vector512.Create((byte)0xC3)).ExtractMostSignificantBits();
+        m.BB1 = Vector512.Equals(v, Vector512.Create((byte)0xB1)).ExtractMostSignificantBits();
+        m.B97 = (Vector512.Equals(v, Vector512.Create((byte)0x97)) | Vector512.Equals(v, Vector512.Create((byte)0xB7))).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Ascii256(Vector256<byte> v, ref BlockMasks<uint> m)
+    {
+        var s = v.AsSByte();
+        m.Digit = Vector256.LessThan(s + Vector256.Create((sbyte)(128 - '0')), Vector256.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
+        m.Ops = (Vector256.LessThan(s + Vector256.Create((sbyte)(128 - '<')), Vector256.Create((sbyte)(-128 + 3))).AsByte()
+            | Vector256.LessThan(s + Vector256.Create((sbyte)(128 - '*')), Vector256.Create((sbyte)(-128 + 2))).AsByte()
+            | Vector256.Equals(v, Vector256.Create((byte)'/')) | Vector256.Equals(v, Vector256.Create((byte)'^'))
+            | Vector256.Equals(v, Vector256.Create((byte)'%'))).ExtractMostSignificantBits();
+        m.Code = (Vector256.Equals(v, Vector256.Create((byte)'{')) | Vector256.Equals(v, Vector256.Create((byte)'}'))
+            | Vector256.Equals(v, Vector256.Create((byte)';')) | Vector256.Equals(v, Vector256.Create((byte)'_'))
+            | Vector256.Equals(v, Vector256.Create((byte)'`'))).ExtractMostSignificantBits();
+        m.Math = (Vector256.Equals(v, Vector256.Create((byte)'\\')) | Vector256.Equals(v, Vector256.Create((byte)'$'))).ExtractMostSignificantBits();
+        m.Question = Vector256.Equals(v, Vector256.Create((byte)'?')).ExtractMostSignificantBits();
+        m.Nl = Vector256.Equals(v, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
+        m.Dot = (Vector256.Equals(v, Vector256.Create((byte)'.')) | Vector256.Equals(v, Vector256.Create((byte)')'))).ExtractMostSignificantBits();
+        m.Space = Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits();
+        m.Bullet = (Vector256.Equals(v, Vector256.Create((byte)'-')) | Vector256.Equals(v, Vector256.Create((byte)'*'))).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void NonAscii256(Vector256<byte> v, ref BlockMasks<uint> m)
+    {
+        var s = v.AsSByte();
+        m.Cont = Vector256.LessThan(s, Vector256.Create((sbyte)-64)).ExtractMostSignificantBits();
+        m.B9F = Vector256.Equals(v, Vector256.Create((byte)0x9F)).ExtractMostSignificantBits();
+        m.BBC = Vector256.Equals(v, Vector256.Create((byte)0xBC)).ExtractMostSignificantBits();
+        m.BD8 = Vector256.Equals(v, Vector256.Create((byte)0xD8)).ExtractMostSignificantBits();
+        m.BEF = Vector256.Equals(v, Vector256.Create((byte)0xEF)).ExtractMostSignificantBits();
+        m.BE2 = Vector256.Equals(v, Vector256.Create((byte)0xE2)).ExtractMostSignificantBits();
+        m.B88 = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(128 - 0x88))), Vector256.Create((sbyte)(-128 + 4))).ExtractMostSignificantBits();
+        m.BC2 = Vector256.Equals(v, Vector256.Create((byte)0xC2)).ExtractMostSignificantBits();
+        m.BC3 = Vector256.Equals(v, Vector256.Create((byte)0xC3)).ExtractMostSignificantBits();
+        m.BB1 = Vector256.Equals(v, Vector256.Create((byte)0xB1)).ExtractMostSignificantBits();
+        m.B97 = (Vector256.Equals(v, Vector256.Create((byte)0x97)) | Vector256.Equals(v, Vector256.Create((byte)0xB7))).ExtractMostSignificantBits();
     }
 }

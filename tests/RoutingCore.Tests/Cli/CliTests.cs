@@ -68,6 +68,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Route_Json_PrintsDifficulty_AndExplainPrintsTheSignals()
+    {
+        var easy = Write("easy.json", TestKit.Utf8("""{"model":"flux-auto","messages":[{"role":"user","content":"say hello"}]}"""));
+        var hard = Write("hard.json", TestKit.Utf8("""{"model":"flux-auto","messages":[{"role":"user","content":"Prove that $\\sum_{k=1}^{n} k^3 = (n(n+1)/2)^2$ for every n >= 1.\n1. Induction step in full.\n2. Write `long Sum(int n)` in C# and test it for n = 1..10^6.\n3. Where does 64-bit arithmetic overflow?"}]}"""));
+        var pinned = Write("pinned.json", TestKit.Utf8("""{"model":"gpt-5","messages":[{"role":"user","content":"say hello"}]}"""));
+        var (status, output, _) = Run(["route", easy, hard, pinned, "--json"]);
+        Assert.Equal(0, status);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        double e = lines[0].GetProperty("difficulty").GetDouble(), h = lines[1].GetProperty("difficulty").GetDouble();
+        Assert.True(e < h, $"{e} vs {h}");
+        Assert.Equal(JsonValueKind.Number, lines[0].GetProperty("required_quality").ValueKind);
+        Assert.False(lines[2].TryGetProperty("difficulty", out _));
+        Assert.False(lines[0].TryGetProperty("difficulty_signals", out _));
+
+        (_, output, _) = Run(["route", hard, "--json", "--explain"]);
+        var d = JsonDocument.Parse(output).RootElement;
+        var signals = d.GetProperty("difficulty_signals").EnumerateArray().ToList();
+        Assert.Equal(FittedDifficultyEstimator.FeatureNames, signals.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(signals, s => Assert.Equal(s.GetProperty("value").GetDouble() * s.GetProperty("weight").GetDouble(), s.GetProperty("contribution").GetDouble(), 12));
+        var estimator = FittedDifficultyEstimator.Default;
+        double intercept = estimator.Score(default); // all features 0
+        Assert.Equal(d.GetProperty("difficulty_score").GetDouble(), intercept + signals.Sum(s => s.GetProperty("contribution").GetDouble()), 9);
+
+        (_, output, _) = Run(["route", hard, "--explain"]);
+        Assert.Contains("difficulty ", output);
+        Assert.Contains("conversation_size", output);
+        Assert.Contains("required quality", output);
+    }
+
+    [Fact]
     public void Route_Stdin_IsReadForDash()
     {
         var (status, output, _) = Run(["route", "-", "--json"], TestKit.Utf8("""{"model":"flux-fast","messages":[{"role":"user","content":"hi"}]}"""));

@@ -28,15 +28,17 @@ public class DifficultyTests
     public void Tally_VectorPath_CountsExactlyAsTheScalarRule()
     {
         var gen = from parts in Gen.ListOf(Gen.Elements(Fragments))
-                  from pad in Gen.Choose(0, 70)
+                  from pad in Gen.Choose(0, 140)
                   select new string('a', pad) + string.Concat(parts);
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(2000), Prop.ForAll(gen.ToArbitrary(), text =>
         {
             var bytes = Encoding.UTF8.GetBytes(text);
-            TextTally vector = default, scalar = default;
-            vector.Accumulate(bytes, vectorized: true);
-            scalar.Accumulate(bytes, vectorized: false);
-            Assert.Equal(scalar, vector);
+            TextTally v512 = default, v256 = default, scalar = default;
+            v512.Accumulate(bytes, maxVectorBits: 512);
+            v256.Accumulate(bytes, maxVectorBits: 256);
+            scalar.Accumulate(bytes, maxVectorBits: 0);
+            Assert.Equal(scalar, v512);
+            Assert.Equal(scalar, v256);
         }));
     }
 
