@@ -292,7 +292,13 @@ def main():
         how = "prior (the data never has it)" if n in PRIORS else ("fitted, ≥ 0" if n in NON_NEGATIVE else "fitted")
         lines.append(f"| `{n}` | {weights[j]:.4f} | {how} |")
     lines += [f"| intercept | {intercept:.4f} | fitted |", "",
-              "The difficulty is the score's place among the scores of all labelled prompts (21 quantiles, interpolated).", ""]
+              "The difficulty is the score's place among the scores of all labelled prompts (21 quantiles, interpolated).", "",
+              "## What this does not do", "",
+              "The signals are counts of marks and sizes, no words and no embeddings, so the ranking is modest: it "
+              "beats prompt length alone on the held-out MMLU subjects, but inside GSM8K (word problems that all look "
+              "alike) it ranks worse than length alone, because digit density, its strongest signal across subjects, "
+              "does not separate hard word problems from easy ones. A host that needs more can plug in its own "
+              "`IDifficultyEstimator` (an embedding or ONNX classifier) by name.", ""]
     with open(REPORT, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))
