@@ -32,6 +32,7 @@ public static class GatewayApp
         var routing = builder.Configuration.GetSection("Routing");
         if (routing.GetSection("Models").Exists()) builder.Services.AddRoutingCore(routing);
         else builder.Services.AddRoutingCore(o => CopyDefaultCatalog(o));
+        builder.Services.AddRoutingCoreTokenizers(); // exact counts where a decision depends on them (R-EST-12)
 
         if (string.Equals(gateway["Ledger"], "Postgres", StringComparison.OrdinalIgnoreCase))
         {

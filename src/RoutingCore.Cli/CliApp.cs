@@ -61,7 +61,9 @@ internal static class CliApp
         RoutingEngine engine;
         try
         {
-            engine = catalog is null ? RoutingEngine.CreateDefault() : new RoutingEngine(LoadCatalog(catalog));
+            // Exact counts for models naming a public tokenizer (R-EST-12), loaded only when a decision needs one.
+            var services = new RoutingEngineServices { ExactTokenCounter = RoutingCore.Tokenizers.TiktokenTokenCounter.Instance };
+            engine = new RoutingEngine(catalog is null ? DefaultCatalog.LoadOptions() : LoadCatalog(catalog), services);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException
                                    or InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)

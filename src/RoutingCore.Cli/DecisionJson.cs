@@ -58,6 +58,7 @@ internal static class DecisionJson
                 var e = d.Estimate;
                 w.WriteStartObject("estimate");
                 w.WriteNumber("text_tokens", e.TextTokens);
+                w.WriteBoolean("text_tokens_exact", e.TextTokensExact);
                 w.WriteNumber("image_tokens", e.ImageTokens);
                 w.WriteNumber("input_tokens", e.InputTokens);
                 w.WriteNumber("output_tokens", e.OutputTokens);

@@ -14,7 +14,7 @@ internal static class HumanOutput
         {
             o.WriteLine(string.Create(Inv, $"{file}: {requested} ({AliasEntry.KindName(d.AliasKind)}) -> {d.ModelId} [{d.Model!.Provider}]  endpoint={RequestNames.Endpoint(d.Endpoint)}  catalog v{d.CatalogVersion}"));
             var e = d.Estimate;
-            o.WriteLine(string.Create(Inv, $"  cost     ${e.CostUsd:0.000000}  (input {e.InputTokens} = text {e.TextTokens} + image {e.ImageTokens}; output {e.OutputTokens}; images out {e.OutputImages}; sizes {(e.ImageSizesAssumed ? "assumed" : "exact")})"));
+            o.WriteLine(string.Create(Inv, $"  cost     ${e.CostUsd:0.000000}  (input {e.InputTokens} = text {e.TextTokens}{(e.TextTokensExact ? " exact" : "")} + image {e.ImageTokens}; output {e.OutputTokens}; images out {e.OutputImages}; sizes {(e.ImageSizesAssumed ? "assumed" : "exact")})"));
         }
         else
         {

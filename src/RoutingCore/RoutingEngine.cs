@@ -20,6 +20,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
     private readonly IRoutingPolicy[] _policies;
     private readonly IDifficultyEstimator[] _estimators;
     private readonly ITokenCounter _counter;
+    private readonly IExactTokenCounter? _exact;
     private readonly IImageMetadataProvider? _metadata;
     private readonly ILogger _logger;
     private readonly string _sectionPath;
@@ -57,12 +58,14 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
         _policies = [.. RoutingPolicies.BuiltIn, .. services.Policies ?? []];
         _estimators = [.. services.DifficultyEstimators ?? []];
         _counter = services.TokenCounter ?? HeuristicTokenCounter.Instance;
+        _exact = services.ExactTokenCounter;
         _metadata = services.ImageMetadata;
         _logger = services.Logger ?? NullLogger.Instance;
         _sectionPath = sectionPath;
         var errors = new List<string>();
         _snapshot = CatalogBuilder.TryBuild(options, 1, _policies, sectionPath, errors, _estimators)
             ?? throw new OptionsValidationException(sectionPath, typeof(RoutingOptions), errors);
+        _snapshot.ExactTokenCounter = _exact;
         _lastVersion = 1;
         RoutingLog.CatalogLoaded(_logger, 1, _snapshot.Models.Count, _snapshot.Aliases.Count);
         _subscription = monitor?.OnChange((o, _) => TryUpdateCatalog(o, out IReadOnlyList<string> _));
@@ -108,6 +111,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
             }
             else
             {
+                next.ExactTokenCounter = _exact;
                 _lastVersion = next.Version;
                 _lastRejection = null;
                 Volatile.Write(ref _snapshot, next);
@@ -141,7 +145,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var snapshot = Volatile.Read(ref _snapshot);
         var facts = request.Finish(snapshot.AllowHttpImageUrls);
-        var decision = Router.Route(snapshot, facts, context, null);
+        var decision = RouteCounted(snapshot, request.Text, facts, context, null);
         RoutingTelemetry.Record(decision);
         return decision;
     }
@@ -154,7 +158,7 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
         var snapshot = Volatile.Read(ref _snapshot);
         RequestScanner.Scan(body, new ScanSettings(context.Endpoint, snapshot.AllowHttpImageUrls, _counter), facts);
         if (_metadata is not null && facts.Error == RouteErrorCode.None) ApplyMetadata(body, facts);
-        var decision = Router.Route(snapshot, facts, context, details);
+        var decision = RouteCounted(snapshot, body, facts, context, details);
         RoutingTelemetry.Record(decision);
         if (!decision.Succeeded && _logger.IsEnabled(LogLevel.Debug))
         {
@@ -162,6 +166,24 @@ public sealed class RoutingEngine : IRoutingEngine, IDisposable
             RoutingLog.Rejected(_logger, decision.ErrorCode, param);
         }
         return decision;
+    }
+
+    /// <summary>
+    /// Routes on the heuristic count, or on exact counts where they apply (R-EST-12): all of them first with
+    /// <see cref="ExactTokensMode.Always"/>; with <see cref="ExactTokensMode.WhenNeeded"/> only the encodings of the
+    /// candidates the upper bound refused for their context window or the cost cap, then routing once more.
+    /// </summary>
+    private RouteDecision RouteCounted(CatalogSnapshot snapshot, ReadOnlySpan<byte> text, RequestFacts facts, in RouteContext context, RouteDetails? details)
+    {
+        var mode = context.ExactTokens ?? snapshot.ExactTokens;
+        if (_exact is null || mode == ExactTokensMode.Never || facts.Error != RouteErrorCode.None) return Router.Route(snapshot, facts, context, details);
+        if (mode == ExactTokensMode.Always) ExactText.Count(text, facts, _exact, snapshot.TokenizerMask);
+        var decision = Router.Route(snapshot, facts, context, details);
+        if (facts.ExactWanted == 0) return decision;
+        ExactText.Count(text, facts, _exact, facts.ExactWanted);
+        facts.ExactWanted = 0;
+        details?.CandidateList.Clear();
+        return Router.Route(snapshot, facts, context, details);
     }
 
     private void ApplyMetadata(ReadOnlySpan<byte> body, RequestFacts facts)
@@ -199,6 +221,8 @@ public sealed class RoutingEngineServices
     public IEnumerable<IRoutingPolicy>? Policies { get; init; }
     /// <summary>Extra difficulty estimators, selectable by name (<see cref="RoutingOptions.DifficultyEstimator"/>) next to the built-in <c>fitted</c>.</summary>
     public IEnumerable<IDifficultyEstimator>? DifficultyEstimators { get; init; }
+    /// <summary>The exact counter for models with a public tokenizer (<c>RoutingCore.Tokenizers</c>); <c>null</c>: the heuristic only.</summary>
+    public IExactTokenCounter? ExactTokenCounter { get; init; }
     /// <summary>The text token counter. Default: <see cref="HeuristicTokenCounter"/>.</summary>
     public ITokenCounter? TokenCounter { get; init; }
     /// <summary>Known sizes of URL images.</summary>

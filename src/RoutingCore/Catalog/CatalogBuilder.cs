@@ -106,6 +106,7 @@ internal static class CatalogBuilder
         }
         aliases.Sort((x, y) => string.CompareOrdinal(x.Id, y.Id));
 
+        if (!Enum.IsDefined(options.ExactTokens)) errors.Add($"{root}ExactTokens: must be WhenNeeded, Always or Never.");
         if (options.MaxFallbacks is < 0 or > FallbackBuffer.MaxCount)
         {
             errors.Add($"{root}MaxFallbacks: must be between 0 and {FallbackBuffer.MaxCount}.");
@@ -118,6 +119,8 @@ internal static class CatalogBuilder
         {
             IncludeStreamUsage = options.IncludeStreamUsage,
             DifficultyEstimator = estimator!,
+            ExactTokens = options.ExactTokens,
+            TokenizerMask = models.Aggregate(0, (mask, m) => m.TokenizerIndex >= 0 ? mask | 1 << m.TokenizerIndex : mask),
         };
     }
 
@@ -147,6 +150,9 @@ internal static class CatalogBuilder
             errors.Add($"{key}: a model id must be 1–256 bytes without surrounding whitespace.");
         if (string.IsNullOrWhiteSpace(m.Provider)) errors.Add($"{key}:Provider: required.");
         if (m.Quality is < 0 or > 1 || double.IsNaN(m.Quality)) errors.Add($"{key}:Quality: must be between 0 and 1.");
+        string? tokenizer = string.IsNullOrWhiteSpace(m.Tokenizer) ? null : m.Tokenizer.Trim().ToLowerInvariant();
+        if (tokenizer is not null && TokenizerNames.IndexOf(tokenizer) < 0)
+            errors.Add($"{key}:Tokenizer: unknown tokenizer '{m.Tokenizer}' (known: {string.Join(", ", TokenizerNames.All)}).");
         var caps = Capabilities.None;
         foreach (var name in m.Capabilities ?? [])
         {
@@ -204,6 +210,7 @@ internal static class CatalogBuilder
             Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Provider = m.Provider!.Trim(), ProviderUtf8 = Encoding.UTF8.GetBytes(m.Provider.Trim()),
             UpstreamModel = upstream, UpstreamModelJson = Encoding.UTF8.GetBytes("\"" + upstream + "\""), Endpoints = endpoints,
             Tier = string.IsNullOrWhiteSpace(m.Tier) ? null : m.Tier.Trim().ToLowerInvariant(), Quality = m.Quality, Capabilities = caps,
+            Tokenizer = tokenizer, TokenizerIndex = TokenizerNames.IndexOf(tokenizer),
             ContextWindow = m.ContextWindow, MaxOutputTokens = m.MaxOutputTokens, DefaultOutputTokens = m.DefaultOutputTokens,
             InputPerMillion = inPrice, OutputPerMillion = outPrice,
             InputPicoPerToken = (long)(inPrice * 1_000_000m), OutputPicoPerToken = (long)(outPrice * 1_000_000m), ImageInput = input, ImageOutput = output,

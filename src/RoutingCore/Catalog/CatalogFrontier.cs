@@ -42,6 +42,7 @@ internal static class CatalogFrontier
         if (string.CompareOrdinal(a.Id, b.Id) >= 0) return false;
         if ((a.Capabilities & b.Capabilities) != b.Capabilities || a.Quality < b.Quality) return false;
         if ((a.Endpoints & b.Endpoints) != b.Endpoints) return false;
+        if (a.TokenizerIndex != b.TokenizerIndex) return false; // an exact count may price either one's text lower
         if (a.InputPicoPerToken > b.InputPicoPerToken || a.OutputPicoPerToken > b.OutputPicoPerToken) return false;
         if (a.DefaultOutputTokens > b.DefaultOutputTokens) return false;
         if (!AtLeast(a.ContextWindow, b.ContextWindow) || !AtLeast(a.MaxOutputTokens, b.MaxOutputTokens)) return false;

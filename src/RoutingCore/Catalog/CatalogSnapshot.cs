@@ -58,6 +58,29 @@ public sealed class CatalogSnapshot
     /// <summary>The estimator that gives <c>auto</c> routes their difficulty (<see cref="RoutingOptions.DifficultyEstimator"/>).</summary>
     public IDifficultyEstimator DifficultyEstimator { get; init; } = FittedDifficultyEstimator.Default;
 
+    /// <summary>When text is counted exactly (<see cref="RoutingOptions.ExactTokens"/>).</summary>
+    public ExactTokensMode ExactTokens { get; init; }
+
+    /// <summary>The exact counter of the engine that built the snapshot (set before it goes live), for metering streamed text.</summary>
+    public IExactTokenCounter? ExactTokenCounter
+    {
+        get => _exact;
+        internal set
+        {
+            _exact = value;
+            _exactOutput = value is null ? [] : [.. TokenizerNames.All.Select(e => value.Supports(e) ? new ExactOutputCounter(value, e) : null)];
+        }
+    }
+
+    private IExactTokenCounter? _exact;
+    private ExactOutputCounter?[] _exactOutput = [];
+
+    /// <summary>The response-text counter for an encoding index, shared per snapshot so metering allocates nothing for it.</summary>
+    internal ITokenCounter? ExactOutputCounter(int tokenizerIndex) => (uint)tokenizerIndex < (uint)_exactOutput.Length ? _exactOutput[tokenizerIndex] : null;
+
+    /// <summary>Bit per <see cref="TokenizerNames"/> index: the encodings some model uses.</summary>
+    internal int TokenizerMask { get; init; }
+
     internal ModelEntry[] ImageOutputModels { get; }
 
     internal ModelEntry[] ImageOutputFrontier { get; }

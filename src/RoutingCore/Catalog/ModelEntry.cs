@@ -113,6 +113,9 @@ public sealed class ModelEntry
     internal byte[] ProviderUtf8 { get; init; } = [];
     /// <summary>Tier (lower-case); <c>null</c> when the model is in no tier.</summary>
     public string? Tier { get; init; }
+    /// <summary>The public encoding its text is tokenized with (<c>o200k_base</c>, <c>cl100k_base</c>); <c>null</c> when none is public.</summary>
+    public string? Tokenizer { get; init; }
+    internal int TokenizerIndex { get; init; } = -1;
     /// <summary>Quality in [0, 1].</summary>
     public double Quality { get; init; }
     /// <summary>Capabilities.</summary>

@@ -23,6 +23,10 @@ public sealed class RoutingOptions
     /// <value>The default is <c>fitted</c>, the built-in estimator; hosts may register more (<see cref="IDifficultyEstimator"/>).</value>
     public string DifficultyEstimator { get; set; } = DifficultyEstimators.DefaultName;
 
+    /// <summary>When text is counted exactly for models with a <see cref="ModelOptions.Tokenizer"/> and a registered <see cref="IExactTokenCounter"/> (spec R-EST-12).</summary>
+    /// <value>The default is <see cref="ExactTokensMode.WhenNeeded"/>: only when the heuristic upper bound would refuse a candidate for its context window or the cost cap.</value>
+    public ExactTokensMode ExactTokens { get; set; } = ExactTokensMode.WhenNeeded;
+
     /// <summary>Whether <c>http:</c> image URLs are accepted.</summary>
     /// <value>The default is <see langword="false"/>: only <c>https:</c> and <c>data:</c>.</value>
     public bool AllowHttpImageUrls { get; set; }
@@ -50,6 +54,9 @@ public sealed class ModelOptions
     /// <summary>The tier tier aliases select by (<c>fast</c>, <c>standard</c>, <c>reasoning</c>, <c>image</c>, …).</summary>
     /// <value>Optional. A model without a tier is in no tier alias; <c>auto</c> and <c>image</c> aliases still consider it.</value>
     public string? Tier { get; set; }
+    /// <summary>The public encoding of the model's tokenizer: <c>o200k_base</c> or <c>cl100k_base</c> (spec R-EST-12).</summary>
+    /// <value>Optional; without it the model's text is priced by the heuristic upper bound only.</value>
+    public string? Tokenizer { get; set; }
     /// <summary>Relative quality in [0, 1] used by the <c>balanced</c> and <c>quality</c> policies.</summary>
     /// <value>The default is 0.5.</value>
     public double Quality { get; set; } = 0.5;

@@ -44,6 +44,7 @@ public static class RoutingCoreServiceCollectionExtensions
                 Policies = sp.GetServices<IRoutingPolicy>(),
                 DifficultyEstimators = sp.GetServices<IDifficultyEstimator>(),
                 TokenCounter = sp.GetRequiredService<ITokenCounter>(),
+                ExactTokenCounter = sp.GetService<IExactTokenCounter>(),
                 ImageMetadata = sp.GetService<IImageMetadataProvider>(),
                 Logger = sp.GetService<ILoggerFactory>()?.CreateLogger("RoutingCore"),
             },

@@ -14,4 +14,7 @@ public readonly record struct CostEstimate(long TextTokens, long ImageTokens, lo
 
     /// <summary>Text plus image tokens.</summary>
     public long InputTokens => TextTokens + ImageTokens;
+
+    /// <summary>True when <see cref="TextTokens"/> is the exact count of the model's public tokenizer; false when it is the heuristic upper bound (R-EST-12).</summary>
+    public bool TextTokensExact { get; init; }
 }

@@ -30,10 +30,11 @@ internal static class CostEstimator
         long imagePrice = outputImages > 0 && model.ImageOutput is { } output
             ? PricePerImagePico(output, facts.OutputWidth, facts.OutputHeight, facts.OutputQuality)
             : 0;
-        long inputTokens = facts.TextTokens + imageTokens;
+        long textTokens = facts.TextTokensFor(model, out bool exact);
+        long inputTokens = textTokens + imageTokens;
         long cost = Money.Add(Money.Add(Money.Multiply(inputTokens, model.InputPicoPerToken), Money.Multiply(outputTokens, model.OutputPicoPerToken)),
             Money.Multiply(outputImages, imagePrice));
-        return new CostEstimate(facts.TextTokens, imageTokens, outputTokens, outputImages, cost, assumed);
+        return new CostEstimate(textTokens, imageTokens, outputTokens, outputImages, cost, assumed) { TextTokensExact = exact };
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ namespace RoutingCore
         /// <summary>The default cap on one partial line: 1 MiB.</summary>
         public const int DefaultMaxLineBytes = 1 << 20;
 
-        private readonly ITokenCounter _counter;
+        private readonly ITokenCounter _heuristic;
+        private ITokenCounter _counter;
         private byte[] _line;
         private int _lineLength;
         private bool _skipping;
@@ -33,7 +34,7 @@ namespace RoutingCore
         public StreamingUsageMeter(ITokenCounter? counter = null, int maxLineBytes = DefaultMaxLineBytes)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 64);
-            _counter = counter ?? HeuristicTokenCounter.Instance;
+            _heuristic = _counter = counter ?? HeuristicTokenCounter.Instance;
             MaxLineBytes = maxLineBytes;
             _line = ArrayPool<byte>.Shared.Rent(Math.Min(4096, maxLineBytes));
         }
@@ -46,6 +47,7 @@ namespace RoutingCore
         {
             _decision = decision;
             _servedBy = servedBy;
+            _counter = ExactOutputCounter.For(decision, servedBy) ?? _heuristic; // R-EST-12: exact where a tokenizer applies
             _counts = UsageCounts.Create();
             _lineLength = 0;
             _skipping = _pendingCr = _overlong = false;

@@ -16,10 +16,11 @@ public static class UsageMeter
     /// <param name="decision">The decision the call was made for.</param>
     /// <param name="response">The response body as received.</param>
     /// <param name="servedBy">The model that served the call when a fallback did; <see langword="null"/> for the chosen model.</param>
-    /// <param name="counter">Counts text when the response reports no usage; default <see cref="HeuristicTokenCounter"/>.</param>
+    /// <param name="counter">Counts text when the response reports no usage; default: the exact counter where the served model names a
+    /// tokenizer and the engine has one (R-EST-12), else <see cref="HeuristicTokenCounter"/>.</param>
     public static UsageRecord Meter(in RouteDecision decision, ReadOnlySpan<byte> response, ModelEntry? servedBy = null, ITokenCounter? counter = null)
     {
-        counter ??= HeuristicTokenCounter.Instance;
+        counter ??= ExactOutputCounter.For(decision, servedBy) ?? HeuristicTokenCounter.Instance;
         if (LooksLikeSse(response))
         {
             var state = UsageCounts.Create();

@@ -42,7 +42,32 @@ internal sealed class RequestFacts
     public bool AnthropicHints;
 
     public int MessageCount;
+    /// <summary>Text tokens by the heuristic counter: the upper bound every model is priced with unless an exact count is known.</summary>
     public long TextTokens;
+
+    // Exact counts (R-EST-12): where the priced text lies (in the body, or in a RoutingRequest's own buffer), the
+    // tokens that are not text (per-message overhead, unknown parts priced by size), and the exact total per
+    // encoding once computed (-1 until then). ExactWanted: encodings whose exact count could change the decision,
+    // as the router found them.
+    public TextSpan[] Spans = new TextSpan[16];
+    public int SpanCount;
+    public long TokenOverhead;
+    public readonly long[] ExactText = [-1, -1];
+    public int ExactWanted;
+
+    public void AddSpan(int start, int length, TextSpanKind kind)
+    {
+        if (SpanCount == Spans.Length) Array.Resize(ref Spans, Spans.Length * 2);
+        Spans[SpanCount++] = new TextSpan(start, length, kind);
+    }
+
+    /// <summary>The text tokens <paramref name="model"/> is priced with: its encoding's exact count when known, else the heuristic's.</summary>
+    public long TextTokensFor(ModelEntry model, out bool exact)
+    {
+        int e = model.TokenizerIndex;
+        exact = e >= 0 && ExactText[e] >= 0;
+        return exact ? ExactText[e] : TextTokens;
+    }
     public int OtherParts;
 
     public long MaxTokens = -1;
@@ -129,6 +154,7 @@ internal sealed class RequestFacts
         ModelLength = 0; HasModel = false; ModelTooLong = false; Forward = default;
         Endpoint = RequestEndpoint.Auto; HasMessages = false; HasPrompt = false; AnthropicHints = false;
         MessageCount = 0; TextTokens = 0; OtherParts = 0;
+        SpanCount = 0; TokenOverhead = 0; ExactText[0] = ExactText[1] = -1; ExactWanted = 0;
         MaxTokens = -1; N = -1; HasTools = false; JsonSchema = false; Reasoning = false;
         ImageOutputRequested = false; NumImages = -1; OutputWidth = 0; OutputHeight = 0; OutputSizeAuto = false;
         OutputQuality = ImageQuality.Unspecified; AspectWidth = 0; AspectHeight = 0; ResolutionLength = 0;
@@ -166,3 +192,9 @@ internal sealed class RequestFacts
 
 /// <summary>What a message's role means for difficulty: the user's turn, instructions, or the rest of the thread.</summary>
 internal enum MessageRole : byte { Other, User, System }
+
+/// <summary>How a priced span of text is stored: a JSON string's bytes as they are (no escapes), with escapes, or raw JSON / already decoded text priced as it stands.</summary>
+internal enum TextSpanKind : byte { Plain, Escaped, Raw }
+
+/// <summary>A priced span of text: where it lies and how it is stored.</summary>
+internal readonly record struct TextSpan(int Start, int Length, TextSpanKind Kind);

@@ -18,6 +18,7 @@ internal ref partial struct RequestScanner
         if (_reader.TokenType != JsonTokenType.StartArray) return Invalid(new JsonParam("messages"), "messages must be an array.");
         f.HasMessages = true;
         f.TextTokens += TokensPerRequest;
+        f.TokenOverhead += TokensPerRequest;
         int index = 0;
         while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
@@ -27,6 +28,7 @@ internal ref partial struct RequestScanner
         }
         f.MessageCount = index;
         f.TextTokens += (long)TokensPerMessage * index;
+        f.TokenOverhead += (long)TokensPerMessage * index;
         return true;
     }
 
@@ -75,7 +77,7 @@ internal ref partial struct RequestScanner
                 return true;
             case JsonTokenType.String:
                 if (!CheckString()) return false;
-                _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                _facts.TextTokens += CountString();
                 Tally(ref _facts.MessageText);
                 return true;
             case JsonTokenType.StartArray:
@@ -117,6 +119,7 @@ internal ref partial struct RequestScanner
         bool seenType = false, seenText = false, seenImageUrl = false, seenSource = false;
         long textTokens = 0;
         TextTally text = default;
+        TextSpan textSpan = default;
         ImageFact image = default;
         image.MessageIndex = message;
         image.PartIndex = part;
@@ -147,6 +150,7 @@ internal ref partial struct RequestScanner
                 if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("text"), "text must be a string.");
                 if (!CheckString()) return false;
                 textTokens = _counter.CountTokens(_reader.ValueSpan);
+                textSpan = new TextSpan(_offset + (int)_reader.TokenStartIndex + 1, _reader.ValueSpan.Length, _reader.ValueIsEscaped ? TextSpanKind.Escaped : TextSpanKind.Plain);
                 Tally(ref text);
             }
             else if (_reader.ValueTextEquals("image_url"u8))
@@ -193,6 +197,7 @@ internal ref partial struct RequestScanner
                 if (!seenText) return Invalid(param.WithLeaf("text"), "A text part needs text.");
                 if (firstText < 0) firstText = part;
                 _facts.TextTokens += textTokens;
+                _facts.AddSpan(textSpan.Start, textSpan.Length, textSpan.Kind);
                 _facts.MessageText.Add(text);
                 return true;
             case PartType.ImageUrl:
@@ -212,7 +217,7 @@ internal ref partial struct RequestScanner
                 // Tool results, thinking and unknown part types (audio, files, documents, future ones) are never free:
                 // their whole JSON is priced as text, and unknown ones are counted.
                 if (type == PartType.Other) _facts.OtherParts++;
-                _facts.TextTokens += _counter.CountTokens(_body[start..(int)_reader.BytesConsumed]);
+                _facts.TextTokens += CountRaw(start, (int)_reader.BytesConsumed);
                 return true;
         }
     }
@@ -443,7 +448,7 @@ internal ref partial struct RequestScanner
             case JsonTokenType.String:
             {
                 if (!CheckString()) return false;
-                _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                _facts.TextTokens += CountString();
                 TextTally text = default;
                 Tally(ref text);
                 _facts.AddSystem(text);
@@ -476,7 +481,7 @@ internal ref partial struct RequestScanner
                 if (isText && _reader.TokenType == JsonTokenType.String)
                 {
                     if (!CheckString()) return false;
-                    _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                    _facts.TextTokens += CountString();
                     Tally(ref text);
                 }
                 else if (!SkipValue(countText: true))

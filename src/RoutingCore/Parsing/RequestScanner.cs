@@ -214,7 +214,7 @@ internal ref partial struct RequestScanner
         if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("prompt"), "prompt must be a string.");
         if (!CheckString()) return false;
         _facts.HasPrompt = true;
-        _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+        _facts.TextTokens += CountString();
         _facts.MessageText = default;
         Tally(ref _facts.MessageText);
         _facts.CommitMessage(MessageRole.User);
@@ -271,7 +271,7 @@ internal ref partial struct RequestScanner
         }
         _facts.HasTools |= any;
         // Tool definitions are sent to the model as text: price their JSON.
-        _facts.TextTokens += _counter.CountTokens(_body[start..(int)_reader.BytesConsumed]);
+        _facts.TextTokens += CountRaw(start, (int)_reader.BytesConsumed);
         return true;
     }
 
@@ -523,7 +523,7 @@ internal ref partial struct RequestScanner
         if (type == JsonTokenType.String)
         {
             if (!CheckString()) return false;
-            if (countText) _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+            if (countText) _facts.TextTokens += CountString();
             return true;
         }
         if (type is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return true;
@@ -534,7 +534,7 @@ internal ref partial struct RequestScanner
             if (t is JsonTokenType.String or JsonTokenType.PropertyName)
             {
                 if (!CheckString()) return false;
-                if (countText && t == JsonTokenType.String) _facts.TextTokens += _counter.CountTokens(_reader.ValueSpan);
+                if (countText && t == JsonTokenType.String) _facts.TextTokens += CountString();
             }
             else if (t is JsonTokenType.EndObject or JsonTokenType.EndArray && _reader.CurrentDepth == depth)
             {
@@ -542,6 +542,21 @@ internal ref partial struct RequestScanner
             }
         }
         return true;
+    }
+
+    /// <summary>Prices the current string token with the heuristic counter and records where it lies for an exact count (R-EST-12).</summary>
+    private readonly long CountString()
+    {
+        var raw = _reader.ValueSpan;
+        _facts.AddSpan(_offset + (int)_reader.TokenStartIndex + 1, raw.Length, _reader.ValueIsEscaped ? TextSpanKind.Escaped : TextSpanKind.Plain);
+        return _counter.CountTokens(raw);
+    }
+
+    /// <summary>Prices raw JSON (tool definitions, parts of unknown types) as text, recording it for an exact count.</summary>
+    private readonly long CountRaw(int start, int end)
+    {
+        _facts.AddSpan(_offset + start, end - start, TextSpanKind.Raw);
+        return _counter.CountTokens(_body[start..end]);
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public sealed class RoutingRequest
         f.HasMessages = true;
         f.Endpoint = RequestEndpoint.ChatCompletions;
         f.TextTokens = RequestScanner.TokensPerRequest;
+        f.TokenOverhead = RequestScanner.TokensPerRequest;
+        _textLength = 0;
         if (model.Length > 0)
         {
             f.HasModel = true;
@@ -75,6 +77,7 @@ public sealed class RoutingRequest
         _firstTextOfMessage = -1;
         Facts.MessageCount = _message + 1;
         Facts.TextTokens += RequestScanner.TokensPerMessage;
+        Facts.TokenOverhead += RequestScanner.TokensPerMessage;
         return this;
     }
 
@@ -84,7 +87,7 @@ public sealed class RoutingRequest
         ArgumentNullException.ThrowIfNull(text);
         EnsureMessage();
         Facts.TextTokens += CountJsonString(text);
-        TallyText(text);
+        Facts.MessageText.Accumulate(Keep(text));
         if (_firstTextOfMessage < 0) _firstTextOfMessage = _part;
         _part++;
         return this;
@@ -95,6 +98,7 @@ public sealed class RoutingRequest
     {
         ArgumentNullException.ThrowIfNull(text);
         Facts.TextTokens += CountJsonString(text);
+        Keep(text);
         return this;
     }
 
@@ -167,6 +171,7 @@ public sealed class RoutingRequest
         EnsureMessage();
         Facts.OtherParts++;
         Facts.TextTokens += approximateTokens;
+        Facts.TokenOverhead += approximateTokens;
         _part++;
         return this;
     }
@@ -176,6 +181,7 @@ public sealed class RoutingRequest
     {
         Facts.HasTools = any;
         Facts.TextTokens += _counter.CountTokens(toolsJson);
+        Keep(toolsJson);
         return this;
     }
 
@@ -261,20 +267,45 @@ public sealed class RoutingRequest
 
     private JsonParam ImageParam() => new JsonParam("messages", _message, "content", _part).WithLeaf("image_url");
 
-    /// <summary>The decoded text's difficulty counts (R-DIFF-2), as the scanner takes them from a JSON string.</summary>
-    private void TallyText(string text)
+    /// <summary>Every priced text of the request, as UTF-8, for an exact count (R-EST-12) and the difficulty counts (R-DIFF-2).</summary>
+    internal ReadOnlySpan<byte> Text => _text.AsSpan(0, _textLength);
+
+    private byte[] _text = [];
+    private int _textLength;
+
+    /// <summary>Appends <paramref name="text"/> to <see cref="Text"/> as a priced span; returns its UTF-8.</summary>
+    private ReadOnlySpan<byte> Keep(string text) => Keep(text.AsSpan());
+
+    private ReadOnlySpan<byte> Keep(ReadOnlySpan<char> text)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_utf8.Length < max)
-        {
-            if (_utf8.Length > 0) ArrayPool<byte>.Shared.Return(_utf8);
-            _utf8 = ArrayPool<byte>.Shared.Rent(max);
-        }
-        int n = Encoding.UTF8.GetBytes(text, _utf8);
-        Facts.MessageText.Accumulate(_utf8.AsSpan(0, n));
+        Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
+        int n = Encoding.UTF8.GetBytes(text, _text.AsSpan(_textLength));
+        return Commit(n);
     }
 
-    private byte[] _utf8 = [];
+    private ReadOnlySpan<byte> Keep(ReadOnlySpan<byte> utf8)
+    {
+        Reserve(utf8.Length);
+        utf8.CopyTo(_text.AsSpan(_textLength));
+        return Commit(utf8.Length);
+    }
+
+    private void Reserve(int bytes)
+    {
+        if (_text.Length - _textLength >= bytes) return;
+        var next = ArrayPool<byte>.Shared.Rent(Math.Max(_text.Length * 2, _textLength + bytes));
+        _text.AsSpan(0, _textLength).CopyTo(next);
+        if (_text.Length > 0) ArrayPool<byte>.Shared.Return(_text);
+        _text = next;
+    }
+
+    private ReadOnlySpan<byte> Commit(int n)
+    {
+        Facts.AddSpan(_textLength, n, TextSpanKind.Raw);
+        var kept = _text.AsSpan(_textLength, n);
+        _textLength += n;
+        return kept;
+    }
 
     /// <summary>Tokens of <paramref name="text"/> as it appears inside a JSON string (what the scanner counts).</summary>
     private long CountJsonString(string text)

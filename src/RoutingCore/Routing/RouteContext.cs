@@ -16,6 +16,12 @@ public readonly struct RouteContext
 
     /// <summary>Largest acceptable estimated cost in USD; <c>null</c> for no limit.</summary>
     public decimal? MaxCostUsd { get; init; }
+
+    /// <summary>
+    /// Overrides <see cref="RoutingOptions.ExactTokens"/> for this request: a host whose budget reservation was refused
+    /// on the heuristic estimate routes again with <see cref="ExactTokensMode.Always"/>; <c>null</c> keeps the catalog's mode.
+    /// </summary>
+    public ExactTokensMode? ExactTokens { get; init; }
 }
 
 /// <summary>Why a candidate model cannot serve a request.</summary>

@@ -172,7 +172,14 @@ internal static class Router
     private static RejectionReason Evaluate(ModelEntry model, RequestFacts facts, Capabilities needs, long? maxCost, out CostEstimate estimate, out int imageIndex)
     {
         var reason = Eligibility.Check(model, facts, needs, out estimate, out imageIndex);
-        return reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max ? RejectionReason.OverBudget : reason;
+        if (reason == RejectionReason.None && maxCost is { } max && estimate.CostPicoUsd > max) reason = RejectionReason.OverBudget;
+        // The heuristic is an upper bound: an exact count could admit this candidate (R-EST-12). Say so to the engine.
+        if (reason is RejectionReason.ContextLengthExceeded or RejectionReason.OverBudget && model.TokenizerIndex >= 0 && !estimate.TextTokensExact
+            && facts.ExactText[model.TokenizerIndex] < 0)
+        {
+            facts.ExactWanted |= 1 << model.TokenizerIndex;
+        }
+        return reason;
     }
 
     /// <summary>Keeps the best <paramref name="keep"/> candidates sorted (<see cref="Better"/> or, with a Tradeoff, <see cref="BetterByQuality"/>).</summary>
