@@ -4,8 +4,8 @@ machine (code, JSON, Markdown, English prose, UI message catalogs in many langua
 package, path and licence. Token counts are added by count.mjs (the gpt-tokenizer npm package). Not run by the build:
 
     python3 make-corpus.py > /tmp/corpus.json
-    npm install --prefix /tmp/tok gpt-tokenizer@2
-    NODE_PATH=/tmp/tok/node_modules node count.mjs /tmp/corpus.json ../../tests/RoutingCore.Tests/TestData/token-corpus.json
+    npm install --prefix /tmp/tok4 gpt-tokenizer@4 openai@6
+    NODE_PATH=/tmp/tok4/node_modules node count.mjs /tmp/corpus.json ../../tests/RoutingCore.Tests/TestData/token-corpus.json
 """
 import glob, gettext, gzip, io, json, os, random, re, subprocess, sys, zipfile
 
@@ -173,6 +173,42 @@ turns("chat", "en", "de", 50, translated=False)
 for locale, lang in [("zh_CN", "zh"), ("ja", "ja"), ("ko", "ko"), ("ar", "ar"), ("hi", "hi"), ("ru", "ru"), ("el", "el"),
                      ("he", "he"), ("th", "th"), ("uk", "uk"), ("vi", "vi"), ("fa", "fa"), ("bn", "bn"), ("de", "de")]:
     turns("prose", lang, locale, 20, translated=True, per_turn=(4, 9))
+
+# More languages (BRIEF §19): C# (this repository's own sources), TypeScript (the openai npm client's sources, installed
+# beside the tokenizer), Go and Rust standard libraries (Debian's golang-1.19-src and rust-src), shell scripts, and
+# Georgian catalogs. Added after the rest so the earlier samples stay what they were.
+here = os.path.dirname(os.path.abspath(__file__))
+repo = os.path.normpath(os.path.join(here, "..", ".."))
+cs = [p for p in glob.glob(os.path.join(repo, "src", "**", "*.cs"), recursive=True) if "/obj/" not in p]
+def from_plain(genre, lang, paths, count, package, licence):
+    paths = sorted(paths)
+    random.shuffle(paths)
+    taken = 0
+    for p in paths:
+        if taken >= count:
+            break
+        try:
+            text = chunk(open(p, encoding="utf-8").read())
+        except (UnicodeDecodeError, OSError):
+            continue
+        if text:
+            add(genre, lang, text, package, os.path.relpath(p, repo) if p.startswith(repo) else p, licence)
+            taken += 1
+from_plain("code", "csharp", cs, 35, "RoutingCore (this repository)", "this repository's licence")
+ts_root = os.environ.get("TS_SOURCES", "/tmp/tok4/node_modules/openai/src")
+from_plain("code", "typescript", [p for p in glob.glob(os.path.join(ts_root, "**", "*.ts"), recursive=True) if not p.endswith(".d.ts")], 35,
+           "npm:openai", "Apache-2.0")
+from_files("code", "go", [p for p in glob.glob("/usr/share/go-1.19/src/**/*.go", recursive=True) if "/testdata/" not in p], 35)
+from_files("code", "rust", glob.glob("/usr/src/rustc-*/library/**/*.rs", recursive=True), 35)
+def is_shell(p):
+    try:
+        with open(p, "rb") as f:
+            head = f.read(64)
+        return head.startswith(b"#!/bin/sh") or head.startswith(b"#!/bin/bash") or head.startswith(b"#! /bin/sh")
+    except OSError:
+        return False
+from_files("code", "shell", [p for p in glob.glob("/usr/bin/*") + glob.glob("/usr/sbin/*") + glob.glob("/etc/init.d/*") if os.path.isfile(p) and is_shell(p)], 35)
+turns("prose", "ka", "ka", 20, translated=True, per_turn=(4, 9))
 
 json.dump(samples, sys.stdout, ensure_ascii=False, indent=0)
 print(f"{len(samples)} samples", file=sys.stderr)
