@@ -61,6 +61,9 @@ public static class GatewayApp
         app.MapPost("/v1/images/generations", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ImageGenerations));
         app.MapPost("/anthropic/v1/messages", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.Messages));
         app.MapGet("/v1/models", ModelsAsync);
+        // Anything else: a JSON 404 in the OpenAI shape (SDKs parse it), never an empty body.
+        app.MapFallback((HttpContext c) => ErrorShapes.WriteAsync(c, c.Request.Path.StartsWithSegments("/anthropic") ? RequestEndpoint.Messages : RequestEndpoint.ChatCompletions,
+            404, "not_found", null, $"{c.Request.Method} {c.Request.Path} is not served by this gateway."));
         return app;
     }
 

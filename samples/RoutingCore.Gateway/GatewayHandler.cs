@@ -20,6 +20,7 @@ internal sealed class GatewayHandler(
     public const string ClientName = "upstream";
     private const int ResponseBufferCap = 64 * 1024 * 1024;
     private readonly GatewayOptions _options = options.Value;
+    private readonly LedgerOutage _ledgerOutage = new();
 
     public async Task HandleAsync(HttpContext context, RequestEndpoint endpoint)
     {
@@ -35,6 +36,8 @@ internal sealed class GatewayHandler(
         {
             if (tooLarge)
             {
+                // The rest of the body is not read: say the connection ends, so clients read the 413 instead of a reset.
+                context.Response.Headers.Connection = "close";
                 await ErrorShapes.WriteAsync(context, endpoint, 413, "request_too_large", null, $"The request body exceeds {_options.MaxBodyBytes} bytes.");
                 return;
             }
@@ -48,9 +51,24 @@ internal sealed class GatewayHandler(
                 await ErrorShapes.WriteAsync(context, endpoint, status, decision.ErrorCode!, param, decision.Error.Message ?? decision.ErrorCode!);
                 return;
             }
-            var reservation = await ledger.ReserveAsync(key.LedgerId, decision, context.RequestAborted);
+            BudgetReservation reservation;
+            try
+            {
+                reservation = await ledger.ReserveAsync(key.LedgerId, decision, context.RequestAborted);
+                _ledgerOutage.Recovered(logger);
+            }
+            catch (Exception ex) when (LedgerOutage.IsOutage(ex, context.RequestAborted))
+            {
+                // The ledger cannot be asked: refuse in the endpoint's shape with a retry hint, one warning per outage.
+                _ledgerOutage.Failed(logger, ex);
+                context.Response.Headers.RetryAfter = _options.LedgerRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await ErrorShapes.WriteAsync(context, endpoint, 503, "ledger_unavailable", null, "The budget ledger is unreachable; retry shortly.");
+                return;
+            }
             if (!reservation.Granted)
             {
+                // Retrying cannot help until the budget period rolls over or the limit is raised: tell SDKs not to.
+                context.Response.Headers["x-should-retry"] = "false";
                 await ErrorShapes.WriteAsync(context, endpoint, 429, "over_budget", null,
                     $"This key's budget has {reservation.RemainingUsd ?? 0:0.######} USD left; the request is estimated at {decision.Estimate.CostUsd:0.######} USD.");
                 return;
@@ -71,7 +89,7 @@ internal sealed class GatewayHandler(
         int length = 0;
         while (true)
         {
-            if (length == buffer.Length)
+            if (length == Math.Min(buffer.Length, max + 1))
             {
                 if (length > max) return (buffer, length, true);
                 var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(max + 1, (long)buffer.Length * 2));
@@ -79,7 +97,17 @@ internal sealed class GatewayHandler(
                 ArrayPool<byte>.Shared.Return(buffer);
                 buffer = bigger;
             }
-            int read = await request.Body.ReadAsync(buffer.AsMemory(length), cancel);
+            // Never ask for more than one byte past the limit: Kestrel's own limit sits there, and a pooled buffer may be
+            // larger than asked for (a chunked body of exactly the limit is accepted, one byte more is a JSON 413).
+            int read;
+            try
+            {
+                read = await request.Body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length, max + 1) - length), cancel);
+            }
+            catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                return (buffer, length, true);
+            }
             if (read == 0) break;
             length += read;
             if (length > max) return (buffer, length, true);
@@ -95,7 +123,7 @@ internal sealed class GatewayHandler(
         HttpResponseMessage? last = null;
         byte[]? lastBody = null;
         string? lastError = null;
-        bool first = true;
+        bool first = true, sent = false;
         try
         {
             for (int attempt = 0; attempt < decision.ServingModelCount; attempt++)
@@ -123,15 +151,29 @@ internal sealed class GatewayHandler(
                         GatewayTelemetry.ProcessingTime.Record(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                         first = false;
                     }
+                    using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                    firstByte.CancelAfter(_options.FirstByteTimeout);
                     try
                     {
-                        response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+                        sent = true;
+                        response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, firstByte.Token);
                     }
                     catch (HttpRequestException ex)
                     {
                         lastError = $"The upstream for '{model.Id}' could not be reached: {ex.Message}";
                         GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "connection failed");
                         GatewayTelemetry.Fallbacks.Add(1);
+                        continue;
+                    }
+                    catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                    {
+                        // No response headers within Gateway:FirstByteTimeout: a failed attempt, and the next model is tried.
+                        lastError = $"The upstream for '{model.Id}' sent no response within {_options.FirstByteTimeout.TotalSeconds:0.###} s.";
+                        GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "first-byte timeout");
+                        GatewayTelemetry.Fallbacks.Add(1);
+                        last?.Dispose();
+                        last = null;
+                        lastBody = null;
                         continue;
                     }
                     int status = (int)response.StatusCode;
@@ -162,14 +204,54 @@ internal sealed class GatewayHandler(
             {
                 context.Response.StatusCode = (int)last.StatusCode;
                 context.Response.ContentType = last.Content.Headers.ContentType?.ToString() ?? "application/json";
+                CopyClientHeaders(last, context.Response);
                 await context.Response.Body.WriteAsync(lastBody, context.RequestAborted);
                 return;
             }
             await ErrorShapes.WriteAsync(context, endpoint, 502, "upstream_unavailable", null, lastError ?? "No upstream could serve the request.");
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left before any response: nothing was served to it. A request that never reached a provider
+            // frees its reservation at once; one that did is settled for its input (the provider bills the prompt).
+            if (sent) await SettleSafelyAsync(reservation, InputCost(decision));
+            else await ledger.ReleaseAsync(reservation, CancellationToken.None);
+        }
         finally
         {
             last?.Dispose();
+        }
+    }
+
+    /// <summary>The input part of the estimate: what a provider bills for a prompt it received, whatever happened to the answer.</summary>
+    private static decimal InputCost(in RouteDecision decision) =>
+        decision.Model is { } m ? decision.Estimate.InputTokens * m.InputPerMillion / 1_000_000m : 0m;
+
+    /// <summary>Settles, never throwing: a settlement the ledger cannot take now is logged (the reservation expires after its TTL).</summary>
+    private async Task SettleSafelyAsync(BudgetReservation reservation, decimal actualUsd)
+    {
+        try
+        {
+            await ledger.SettleAsync(reservation, actualUsd, CancellationToken.None);
+        }
+        catch (Exception ex) when (LedgerOutage.IsOutage(ex, CancellationToken.None))
+        {
+            _ledgerOutage.Failed(logger, ex);
+        }
+    }
+
+    /// <summary>Upstream headers a client's SDK acts on: retry hints, rate-limit state and the provider's request id.</summary>
+    private static void CopyClientHeaders(HttpResponseMessage upstream, HttpResponse client)
+    {
+        foreach (var (name, values) in upstream.Headers)
+        {
+            if (name.Equals("retry-after", StringComparison.OrdinalIgnoreCase) || name.Equals("retry-after-ms", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("anthropic-ratelimit-", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("x-request-id", StringComparison.OrdinalIgnoreCase) || name.Equals("request-id", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("x-should-retry", StringComparison.OrdinalIgnoreCase))
+            {
+                client.Headers[name.ToLowerInvariant()] = SafeHeader(string.Join(",", values));
+            }
         }
     }
 
@@ -200,6 +282,7 @@ internal sealed class GatewayHandler(
         bool sse = contentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
         context.Response.StatusCode = (int)response.StatusCode;
         if (contentType is not null) context.Response.ContentType = SafeHeader(contentType);
+        CopyClientHeaders(response, context.Response);
         context.Response.Headers["x-routingcore-model"] = SafeHeader(model.Id);
         context.Response.Headers["x-routingcore-provider"] = SafeHeader(model.Provider);
         context.Response.Headers["x-routingcore-estimated-cost-usd"] = decision.Estimate.CostUsd.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -213,7 +296,7 @@ internal sealed class GatewayHandler(
         meter?.Start(decision, model);
         byte[] whole = sse ? [] : ArrayPool<byte>.Shared.Rent(64 * 1024);
         int wholeLength = 0;
-        bool overCap = false, cut = false;
+        bool overCap = false, cut = false, gone = false;
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -225,6 +308,11 @@ internal sealed class GatewayHandler(
                 {
                     read = await upstream.ReadAsync(chunk, context.RequestAborted);
                 }
+                catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+                {
+                    gone = true; // the client left while the gateway waited for the provider's next bytes
+                    break;
+                }
                 catch (Exception ex) when (ex is IOException or HttpRequestException)
                 {
                     // The client already has bytes: no fallback, nothing synthetic appended; the response ends here.
@@ -233,13 +321,19 @@ internal sealed class GatewayHandler(
                     break;
                 }
                 if (read == 0) break;
-                await context.Response.Body.WriteAsync(chunk.AsMemory(0, read), context.RequestAborted);
-                if (sse) await context.Response.Body.FlushAsync(context.RequestAborted);
-                if (meter is not null)
+                if (meter is not null) meter.Feed(chunk.AsSpan(0, read)); // metered before it is sent: what reached the wire is billed
+                try
                 {
-                    meter.Feed(chunk.AsSpan(0, read));
+                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, read), context.RequestAborted);
+                    if (sse) await context.Response.Body.FlushAsync(context.RequestAborted);
                 }
-                else if (!overCap)
+                catch (Exception ex) when (ex is OperationCanceledException or IOException || context.RequestAborted.IsCancellationRequested)
+                {
+                    // The client left mid-response: stop reading, settle for what the provider produced so far.
+                    gone = true;
+                    break;
+                }
+                if (meter is null && !overCap)
                 {
                     if (wholeLength + read > whole.Length)
                     {
@@ -254,14 +348,17 @@ internal sealed class GatewayHandler(
                 }
             }
             var usage = meter is not null ? meter.Complete() : UsageMeter.Meter(decision, whole.AsSpan(0, wholeLength), model);
+            // A client that left is billed for what was served: the usage metered so far, else the input estimate
+            // plus the output counted from the text streamed (the meter's estimate), never less than the input.
+            decimal cost = gone ? Math.Max(usage.CostUsd, InputCost(decision)) : usage.CostUsd;
             // Settled before the response completes, so the next request of this key sees the spend.
-            await ledger.SettleAsync(reservation, usage.CostUsd, CancellationToken.None);
+            await SettleSafelyAsync(reservation, cost);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 string name = RequestNames.Endpoint(endpoint);
                 string? requested = decision.Alias?.Id ?? decision.ModelId;
                 decimal estimate = decision.Estimate.CostUsd, actual = usage.CostUsd;
-                string note = usage.Complete && !overCap ? "" : " (incomplete)";
+                string note = gone ? " (client left)" : usage.Complete && !overCap ? "" : " (incomplete)";
                 GatewayTelemetry.Served(logger, name, requested, model.Id, model.Provider, context.Response.StatusCode, estimate, actual, note);
             }
             if (cut) context.Abort();

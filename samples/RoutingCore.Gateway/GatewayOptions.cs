@@ -19,6 +19,14 @@ public sealed class GatewayOptions
     /// <value>The default is <c>InMemory</c>.</value>
     public string Ledger { get; set; } = "InMemory";
 
+    /// <summary>How long one attempt may wait for the upstream's response headers before it counts as failed and the next ranked model is tried.</summary>
+    /// <value>The default is 60 seconds.</value>
+    public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a client is asked to wait (<c>retry-after</c>, seconds) when the budget ledger is unreachable.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public int LedgerRetryAfterSeconds { get; set; } = 5;
+
     /// <summary>The <c>anthropic-version</c> sent upstream when the client sent none.</summary>
     public string AnthropicVersion { get; set; } = "2023-06-01";
 }

@@ -14,6 +14,15 @@ internal static partial class GatewayTelemetry
 
     public static readonly Counter<long> Fallbacks = s_meter.CreateCounter<long>("routingcore.gateway.fallbacks", "{attempt}", "Upstream attempts that failed before any byte reached the client and went to the next model.");
 
+    public static readonly Counter<long> LedgerUnavailable = s_meter.CreateCounter<long>("routingcore.gateway.ledger_unavailable", "{request}",
+        "Requests refused (503) or settlements not taken because the budget ledger was unreachable.");
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "The budget ledger is unreachable ({Error}: {Message}); budgeted requests get 503 ledger_unavailable until it answers")]
+    public static partial void LedgerDown(ILogger logger, string error, string message);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "The budget ledger answers again")]
+    public static partial void LedgerUp(ILogger logger);
+
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Endpoint} {Requested} -> {Model} [{Provider}] status {Status}, estimate ${Estimate}, actual ${Actual}{Incomplete}")]
     public static partial void Served(ILogger logger, string endpoint, string? requested, string model, string provider, int status, decimal estimate, decimal actual, string incomplete);
 

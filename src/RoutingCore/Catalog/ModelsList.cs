@@ -27,18 +27,28 @@ public static class ModelsList
         writer.WriteNumber("catalog_version", catalog.Version);
         if (catalog.AsOf is not null) writer.WriteString("as_of", catalog.AsOf);
         writer.WriteStartArray("data");
-        foreach (var alias in catalog.Aliases) WriteAlias(writer, alias);
-        foreach (var model in catalog.Models) WriteModel(writer, model);
+        long created = Created(catalog.AsOf);
+        foreach (var alias in catalog.Aliases) WriteAlias(writer, alias, created);
+        foreach (var model in catalog.Models) WriteModel(writer, model, created);
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
     }
 
-    private static void WriteModel(Utf8JsonWriter w, ModelEntry m)
+    /// <summary>
+    /// OpenAI's <c>created</c> (Unix seconds), which SDKs read as a date: the catalog's <c>AsOf</c> date at 00:00 UTC,
+    /// or 0 (1970-01-01) when the catalog has none or it is not a date.
+    /// </summary>
+    internal static long Created(string? asOf) =>
+        DateTimeOffset.TryParseExact(asOf, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var date) ? date.ToUnixTimeSeconds() : 0;
+
+    private static void WriteModel(Utf8JsonWriter w, ModelEntry m, long created)
     {
         w.WriteStartObject();
         w.WriteString("id", m.Id);
         w.WriteString("object", "model");
+        w.WriteNumber("created", created);
         w.WriteString("owned_by", m.Provider);
         w.WriteString("kind", "model");
         w.WriteString("tier", m.Tier);
@@ -95,11 +105,12 @@ public static class ModelsList
         w.WriteEndObject();
     }
 
-    private static void WriteAlias(Utf8JsonWriter w, AliasEntry a)
+    private static void WriteAlias(Utf8JsonWriter w, AliasEntry a, long created)
     {
         w.WriteStartObject();
         w.WriteString("id", a.Id);
         w.WriteString("object", "model");
+        w.WriteNumber("created", created);
         w.WriteString("owned_by", "routingcore");
         w.WriteString("kind", AliasEntry.KindName(a.Kind));
         var caps = Capabilities.None;

@@ -1,0 +1,274 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using RoutingCore.Budgets;
+using RoutingCore.Gateway;
+
+namespace RoutingCore.Tests.Gateway;
+
+/// <summary>spec/gateway.md R-GW-10..16: clients that leave, ledgers that fail, upstreams that hang, errors SDKs understand.</summary>
+public sealed class GatewayMoneyTests : IAsyncLifetime
+{
+    private const string Key = "sk-test-team";
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<T> With<T>(FakeUpstream? upstream, Dictionary<string, string?> extra, Func<WebApplication, HttpClient, Task<T>> test)
+    {
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, extra);
+        try
+        {
+            return await test(app, client);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<BudgetStatus> Status(WebApplication app, string key)
+    {
+        var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
+        Assert.Contains(app.Services.GetRequiredService<KeyAuthenticator>().All, k => k.LedgerId == id);
+        return await app.Services.GetRequiredService<IBudgetLedger>().GetAsync(id);
+    }
+
+    private static string[] Events(int count) =>
+    [
+        .. Enumerable.Range(0, count).Select(i => "data: " + JsonSerializer.Serialize(new { id = "c", choices = new[] { new { index = 0, delta = new { content = $"word{i} " } } } }) + "\n\n"),
+        "data: [DONE]\n\n",
+    ];
+
+    [Fact]
+    public async Task AClientThatLeavesMidStream_IsBilledForWhatWasServed_AndNothingStaysReserved()
+    {
+        var hold = new TaskCompletionSource();
+        var events = Events(20);
+        _upstream.Script.Enqueue(FakeUpstream.Sse(events, async i => { if (i == 9) await hold.Task.WaitAsync(TimeSpan.FromSeconds(20)); }));
+        await With(_upstream, [], async (app, client) =>
+        {
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Body("""{"model":"gpt-5","stream":true,"messages":[{"role":"user","content":"Count."}]}""") })
+            {
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                await using var stream = await response.Content.ReadAsStreamAsync();
+                var buffer = new byte[8192];
+                int seen = 0;
+                while (seen < 10 * 40) { int n = await stream.ReadAsync(buffer); if (n == 0) break; seen += n; } // about ten events
+            } // the client leaves here, before [DONE]
+            hold.TrySetResult();
+            BudgetStatus status = default;
+            for (int i = 0; i < 100; i++)
+            {
+                status = await Status(app, Key);
+                if (status.ReservedUsd == 0 && status.SpentUsd > 0) break;
+                await Task.Delay(50);
+            }
+            Assert.Equal(0m, status.ReservedUsd);
+            Assert.True(status.SpentUsd > 0, "a stream cut before [DONE] is not free");
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task AClientThatTimesOutBeforeTheAnswer_DoesNotLeaveItsReservationHeld()
+    {
+        var hang = new TaskCompletionSource();
+        _upstream.Script.Enqueue(async c => await hang.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await With(_upstream, [], async (app, client) =>
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""), cancel.Token));
+            BudgetStatus status = default;
+            for (int i = 0; i < 100 && (status = await Status(app, Key)).ReservedUsd != 0; i++) await Task.Delay(50);
+            Assert.Equal(0m, status.ReservedUsd);
+            hang.TrySetResult();
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task AnUpstreamThatNeverAnswers_TimesOut_AndTheNextModelServes()
+    {
+        var hang = new TaskCompletionSource();
+        _upstream.Script.Enqueue(async c => await hang.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        await With(_upstream, new() { ["Gateway:FirstByteTimeout"] = "00:00:00.500" }, async (app, client) =>
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", Body("""{"model":"flux-auto","messages":[{"role":"user","content":"hello"}]}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(2, _upstream.Requests.Count);
+            hang.TrySetResult();
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task OverBudget_SaysNotToRetry_AndUpstreamRetryHintsAndRequestIdsReachTheClient()
+    {
+        await With(_upstream, [], async (app, client) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-tiny-budget");
+            using var refused = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal("false", string.Join(",", refused.Headers.GetValues("x-should-retry")));
+
+            _upstream.Script.Enqueue(async c =>
+            {
+                c.Response.StatusCode = 200;
+                c.Response.Headers["x-request-id"] = "req_123";
+                c.Response.Headers["x-ratelimit-remaining-requests"] = "41";
+                c.Response.ContentType = "application/json";
+                await c.Response.WriteAsync("""{"id":"x","choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}""");
+            });
+            using var served = await client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""));
+            Assert.Equal("req_123", string.Join(",", served.Headers.GetValues("x-request-id")));
+            Assert.Equal("41", string.Join(",", served.Headers.GetValues("x-ratelimit-remaining-requests")));
+
+            for (int i = 0; i < 6; i++)
+            {
+                _upstream.Script.Enqueue(async c =>
+                {
+                    c.Response.StatusCode = 429;
+                    c.Response.Headers["retry-after"] = "7";
+                    c.Response.ContentType = "application/json";
+                    await c.Response.WriteAsync("""{"error":{"message":"slow down","type":"rate_limit_error"}}""");
+                });
+            }
+            using var limited = await client.PostAsync("/v1/chat/completions", Body("""{"model":"flux-auto","messages":[{"role":"user","content":"x"}]}"""));
+            Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+            Assert.Equal("7", string.Join(",", limited.Headers.GetValues("retry-after")));
+            return 0;
+        });
+    }
+
+    /// <summary>A ledger whose every call fails as a database outage would.</summary>
+    private sealed class DownLedger : IBudgetLedger
+    {
+        public int Calls;
+        private static InvalidOperationException Down() => new("connection refused (the ledger's database is down)");
+        public ValueTask<BudgetReservation> ReserveAsync(string key, decimal estimatedUsd, CancellationToken cancellationToken = default) { Interlocked.Increment(ref Calls); throw Down(); }
+        public ValueTask<bool> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default) => throw Down();
+        public ValueTask<bool> ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default) => throw Down();
+        public ValueTask<BudgetStatus> GetAsync(string key, CancellationToken cancellationToken = default) => throw Down();
+        public ValueTask SetLimitAsync(string key, decimal limitUsd, BudgetPeriod period, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ALedgerOutage_Is503LedgerUnavailable_WithRetryAfter_InTheEndpointsShape()
+    {
+        var down = new DownLedger();
+        var app = GatewayApp.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollectionForTests(_upstream, Key);
+            b.Services.AddSingleton<IBudgetLedger>(down);
+        });
+        await app.StartAsync();
+        try
+        {
+            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+            using var client = new HttpClient { BaseAddress = new Uri(address) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+            for (int i = 0; i < 3; i++)
+            {
+                using var response = await client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal("5", string.Join(",", response.Headers.GetValues("retry-after")));
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal("ledger_unavailable", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+            }
+            Assert.Equal(3, down.Calls);
+            Assert.Empty(_upstream.Requests); // nothing is served unbudgeted
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task UnknownRoutes_GetAJson404_AndTheModelsListCarriesCreated()
+    {
+        await With(_upstream, [], async (app, client) =>
+        {
+            foreach (var path in new[] { "/v1/responses", "/v1/models/gpt-5", "/anthropic/v1/messages/count_tokens" })
+            {
+                using var response = path.EndsWith("gpt-5", StringComparison.Ordinal) ? await client.GetAsync(path) : await client.PostAsync(path, Body("{}"));
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+                Assert.NotEqual(0, (await response.Content.ReadAsStringAsync()).Length);
+            }
+            using var models = await client.GetAsync("/v1/models");
+            using var doc = JsonDocument.Parse(await models.Content.ReadAsStringAsync());
+            Assert.All(doc.RootElement.GetProperty("data").EnumerateArray(),
+                m => Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), m.GetProperty("created").GetInt64()));
+            return 0;
+        });
+    }
+
+    [Theory]
+    [InlineData(1000, HttpStatusCode.OK)]
+    [InlineData(1001, HttpStatusCode.RequestEntityTooLarge)]
+    [InlineData(50_000, HttpStatusCode.RequestEntityTooLarge)]
+    public async Task AChunkedBody_IsAcceptedUpToTheLimit_AndAboveItGetsAJson413(int size, HttpStatusCode expected)
+    {
+        await With(_upstream, new() { ["Gateway:MaxBodyBytes"] = "1000" }, async (app, client) =>
+        {
+            string prefix = "{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\"", suffix = "\"}]}";
+            string json = prefix + new string('a', size - prefix.Length - suffix.Length) + suffix;
+            Assert.Equal(size, Encoding.UTF8.GetByteCount(json));
+            var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json))); // no Content-Length: chunked
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await client.PostAsync("/v1/chat/completions", content);
+            Assert.Equal(expected, response.StatusCode);
+            if (expected == HttpStatusCode.RequestEntityTooLarge)
+            {
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal("request_too_large", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+            }
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task TheDevelopmentKey_ExistsOnlyInDevelopment()
+    {
+        var root = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "samples", "RoutingCore.Gateway"));
+        using var production = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "appsettings.json")));
+        Assert.Empty(production.RootElement.GetProperty("Gateway").GetProperty("Keys").EnumerateObject());
+        using var development = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "appsettings.Development.json")));
+        Assert.True(development.RootElement.GetProperty("Gateway").GetProperty("Keys").TryGetProperty("sk-local-dev", out _));
+        await Task.CompletedTask;
+    }
+}
+
+internal static class GatewayTestConfiguration
+{
+    public static void AddInMemoryCollectionForTests(this Microsoft.Extensions.Configuration.IConfigurationBuilder configuration, FakeUpstream upstream, string key)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            [$"Gateway:Keys:{key}:BudgetUsd"] = "100",
+        };
+        foreach (var p in new[] { "openai", "anthropic", "google", "bfl", "flexai" })
+        {
+            settings[$"Gateway:Upstreams:{p}:BaseUrl"] = $"{upstream.BaseUrl}/{p}/v1";
+            settings[$"Gateway:Upstreams:{p}:ApiKey"] = $"upstream-secret-{p}";
+        }
+        Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(configuration, settings);
+    }
+}
