@@ -294,6 +294,9 @@ internal sealed class GatewayHandler(
 
         using var meter = sse ? new StreamingUsageMeter() : null;
         meter?.Start(decision, model);
+        // The usage chunk the gateway asked for is metered, then kept from a client that did not ask for it.
+        using var filter = sse && decision.InsertsStreamUsage ? new InjectedUsageFilter() : null;
+        var filtered = filter is null ? null : new ArrayBufferWriter<byte>(16 * 1024);
         byte[] whole = sse ? [] : ArrayPool<byte>.Shared.Rent(64 * 1024);
         int wholeLength = 0;
         bool overCap = false, cut = false, gone = false;
@@ -320,12 +323,29 @@ internal sealed class GatewayHandler(
                     cut = true;
                     break;
                 }
-                if (read == 0) break;
+                if (read == 0)
+                {
+                    if (filter is not null)
+                    {
+                        filtered!.ResetWrittenCount();
+                        filter.Flush(filtered);
+                        if (filtered.WrittenCount > 0) await WriteToClientAsync(context, filtered.WrittenMemory, sse);
+                    }
+                    break;
+                }
                 if (meter is not null) meter.Feed(chunk.AsSpan(0, read)); // metered before it is sent: what reached the wire is billed
                 try
                 {
-                    await context.Response.Body.WriteAsync(chunk.AsMemory(0, read), context.RequestAborted);
-                    if (sse) await context.Response.Body.FlushAsync(context.RequestAborted);
+                    if (filter is not null)
+                    {
+                        filtered!.ResetWrittenCount();
+                        filter.Process(chunk.AsSpan(0, read), filtered);
+                        if (filtered.WrittenCount > 0) await WriteToClientAsync(context, filtered.WrittenMemory, sse);
+                    }
+                    else
+                    {
+                        await WriteToClientAsync(context, chunk.AsMemory(0, read), sse);
+                    }
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or IOException || context.RequestAborted.IsCancellationRequested)
                 {
@@ -368,6 +388,12 @@ internal sealed class GatewayHandler(
             ArrayPool<byte>.Shared.Return(chunk);
             if (whole.Length > 0) ArrayPool<byte>.Shared.Return(whole);
         }
+    }
+
+    private static async Task WriteToClientAsync(HttpContext context, ReadOnlyMemory<byte> bytes, bool flush)
+    {
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+        if (flush) await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
     /// <summary>Header values only ever hold visible ASCII: anything else (CR, LF, controls, non-ASCII) is percent-encoded (CWE-113).</summary>

@@ -113,6 +113,11 @@ public static class UsageMeter
                 write = Math.Max(0, c.CacheCreation);
             }
         }
+        else if (c.Images > 0 && c.ErrorType is null && endpoint != RequestEndpoint.ImageGenerations)
+        {
+            // Generated images without token counts (RouteLLM's message.images): billed per image alone (BRIEF §14),
+            // never with an estimated text input added.
+        }
         else if ((stream || c.HasUsage || c.CountedOutput > 0) && !(c.SawData && endpoint == RequestEndpoint.ImageGenerations))
         {
             // No token counts: input from the estimate, output counted from the text that came back.

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using FsCheck;
+using FsCheck.Fluent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -270,5 +272,61 @@ internal static class GatewayTestConfiguration
             settings[$"Gateway:Upstreams:{p}:ApiKey"] = $"upstream-secret-{p}";
         }
         Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(configuration, settings);
+    }
+}
+
+public sealed class InjectedUsageTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static string[] Stream() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "metering", "openai-chat-stream.response.sse"))
+        .Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e + "\n\n").ToArray();
+
+    [Fact]
+    public async Task AClientThatAskedForUsage_GetsTheUsageChunk()
+    {
+        _upstream.Script.Enqueue(FakeUpstream.Sse(Stream()));
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, []);
+        try
+        {
+            string json = """{"model":"gpt-5","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Say hello."}]}""";
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
+            Assert.Equal(string.Concat(Stream()), await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public void TheFilter_DropsOnlyTheUsageOnlyEvent_WhateverTheChunking_Meets_Specification()
+    {
+        var events = Stream();
+        var whole = Encoding.UTF8.GetBytes(string.Concat(events));
+        var expected = string.Concat(events.Where(e => !e.Contains("\"choices\":[]", StringComparison.Ordinal)));
+        var gen = Gen.ListOf(Gen.Choose(0, whole.Length)).Select(cuts => cuts.Order().ToArray());
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(gen.ToArbitrary(), cuts =>
+        {
+            using var filter = new InjectedUsageFilter();
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            int at = 0;
+            foreach (int cut in cuts.Append(whole.Length))
+            {
+                filter.Process(whole.AsSpan(at, cut - at), output);
+                at = cut;
+            }
+            filter.Flush(output);
+            Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+        }));
+        Assert.False(InjectedUsageFilter.IsUsageOnly("data: {\"choices\":[{\"index\":0}],\"usage\":{\"total_tokens\":1}}\n\n"u8));
+        Assert.False(InjectedUsageFilter.IsUsageOnly("data: [DONE]\n\n"u8));
+        Assert.True(InjectedUsageFilter.IsUsageOnly("data: {\"usage\":{\"total_tokens\":1},\"choices\":[]}\r\n\r\n"u8));
     }
 }

@@ -167,7 +167,9 @@ public sealed class GatewayTests : IAsyncLifetime
         var rest = new MemoryStream();
         await stream.CopyToAsync(rest);
         var all = Encoding.UTF8.GetString(buffer, 0, first) + Encoding.UTF8.GetString(rest.ToArray());
-        Assert.Equal(string.Concat(sse), all); // passed through unchanged
+        // Passed through unchanged, except the usage-only chunk the gateway asked for and the client did not (R-GW-14).
+        Assert.Equal(string.Concat(sse.Where(e => !e.Contains("\"choices\":[]", StringComparison.Ordinal))), all);
+        Assert.Equal(6, sse.Length);
         // The gateway asked for the usage chunk (IncludeStreamUsage) and settled the metered cost: 12 in, 5 out on gpt-5.
         Assert.Contains("\"stream_options\":{\"include_usage\":true}", Encoding.UTF8.GetString(Assert.Single(_upstream.Requests).Body), StringComparison.Ordinal);
         Assert.Equal(0.000065m, (await Ledger().GetAsync(LedgerId(Key))).SpentUsd);

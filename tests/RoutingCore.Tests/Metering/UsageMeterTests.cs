@@ -327,3 +327,23 @@ public class UsageMeterTests
         }));
     }
 }
+
+public class GeneratedImageBillingTests
+{
+    [Fact]
+    public void ImagesWithoutTokenCounts_AreBilledPerImageAlone_EvenOnAModelWithATextPrice()
+    {
+        // gemini-2.5-flash-image has an input price (0.3 per million) and 0.039 per image: two images are 0.078, no text added.
+        var request = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "metering", "routellm.request.json"))
+            .Replace("\"flux_pro\"", "\"gemini-2.5-flash-image\"", StringComparison.Ordinal);
+        var decision = TestKit.Engine.Route(Encoding.UTF8.GetBytes(request));
+        Assert.True(decision.Succeeded, decision.ErrorCode);
+        Assert.True(decision.Estimate.InputTokens > 0);
+        var response = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "samples", "metering", "routellm.response.json"));
+        var usage = UsageMeter.Meter(decision, response);
+        Assert.Equal(2, usage.Images);
+        Assert.Equal(0, usage.InputTokens);
+        Assert.Equal(0.078m, usage.CostUsd);
+        Assert.False(usage.Estimated);
+    }
+}
