@@ -47,6 +47,8 @@ public static class GatewayApp
 
         builder.Services.AddSingleton<KeyAuthenticator>();
         builder.Services.AddSingleton<GatewayHandler>();
+        builder.Services.AddSingleton<PendingSettlements>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingSettlements>());
         builder.Services.AddHttpClient(GatewayHandler.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
@@ -67,15 +69,51 @@ public static class GatewayApp
         return app;
     }
 
-    /// <summary>Applies every key's budget to the ledger (and installs the PostgreSQL schema when that ledger is used).</summary>
+    /// <summary>
+    /// Applies every key's budget to the ledger (and installs the PostgreSQL schema when that ledger is used). A ledger
+    /// that cannot be reached does not stop the gateway: it starts (budgeted requests get 503 until the ledger answers)
+    /// and this work is retried in the background until it succeeds.
+    /// </summary>
     public static async Task InitializeAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.Services.GetService<PostgresBudgetLedger>() is { } postgres) await postgres.EnsureSchemaAsync();
-        var ledger = app.Services.GetRequiredService<IBudgetLedger>();
-        foreach (var key in app.Services.GetRequiredService<KeyAuthenticator>().All)
+        try
         {
-            if (key.Options.BudgetUsd is { } budget) await ledger.SetLimitAsync(key.LedgerId, budget, key.Options.BudgetPeriod);
+            await ApplyLedgerSetupAsync(app.Services, CancellationToken.None);
+        }
+        catch (Exception ex) when (LedgerOutage.IsOutage(ex, CancellationToken.None))
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RoutingCore.Gateway");
+            GatewayTelemetry.LedgerUnreachableAtStart(logger, ex.GetType().Name, ex.Message);
+            var interval = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.SettlementRetryInterval;
+            var stopping = app.Lifetime.ApplicationStopping;
+            _ = Task.Run(async () =>
+            {
+                while (!stopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(interval, stopping);
+                        await ApplyLedgerSetupAsync(app.Services, stopping);
+                        GatewayTelemetry.LedgerUp(logger);
+                        return;
+                    }
+                    catch (Exception retry) when (retry is OperationCanceledException || LedgerOutage.IsOutage(retry, stopping))
+                    {
+                        // still down (or stopping): try again after the interval
+                    }
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    private static async Task ApplyLedgerSetupAsync(IServiceProvider services, CancellationToken cancel)
+    {
+        if (services.GetService<PostgresBudgetLedger>() is { } postgres) await postgres.EnsureSchemaAsync(cancel);
+        var ledger = services.GetRequiredService<IBudgetLedger>();
+        foreach (var key in services.GetRequiredService<KeyAuthenticator>().All)
+        {
+            if (key.Options.BudgetUsd is { } budget) await ledger.SetLimitAsync(key.LedgerId, budget, key.Options.BudgetPeriod, cancel);
         }
     }
 

@@ -15,7 +15,7 @@ namespace RoutingCore.Gateway;
 /// </summary>
 internal sealed class GatewayHandler(
     IRoutingEngine engine, IBudgetLedger ledger, KeyAuthenticator keys, IHttpClientFactory clients,
-    IOptions<GatewayOptions> options, ILogger<GatewayHandler> logger)
+    IOptions<GatewayOptions> options, PendingSettlements pending, ILogger<GatewayHandler> logger)
 {
     public const string ClientName = "upstream";
     private const int ResponseBufferCap = 64 * 1024 * 1024;
@@ -54,7 +54,7 @@ internal sealed class GatewayHandler(
             BudgetReservation reservation;
             try
             {
-                reservation = await ledger.ReserveAsync(key.LedgerId, decision, context.RequestAborted);
+                reservation = await ledger.ReserveAsync(key.LedgerId, ReserveAmount(decision, key.Options.Reserve), context.RequestAborted);
                 _ledgerOutage.Recovered(logger);
             }
             catch (Exception ex) when (LedgerOutage.IsOutage(ex, context.RequestAborted))
@@ -223,11 +223,26 @@ internal sealed class GatewayHandler(
         }
     }
 
+    /// <summary>
+    /// What the request holds: the estimate, or with <see cref="ReserveMode.MaxOutput"/> and no <c>max_tokens</c> in the
+    /// request, the estimate with the output at the chosen model's <c>MaxOutputTokens</c> (per completion).
+    /// </summary>
+    internal static decimal ReserveAmount(in RouteDecision decision, ReserveMode mode)
+    {
+        var estimate = decision.Estimate;
+        if (mode != ReserveMode.MaxOutput || decision.RequestedMaxTokens is not null || decision.Model is not { MaxOutputTokens: > 0 } model
+            || estimate.OutputTokens == 0)
+            return estimate.CostUsd;
+        long completions = Math.Max(1, estimate.OutputTokens / Math.Max(1, model.DefaultOutputTokens));
+        long extra = model.MaxOutputTokens * completions - estimate.OutputTokens;
+        return extra <= 0 ? estimate.CostUsd : estimate.CostUsd + extra * model.OutputPerMillion / 1_000_000m;
+    }
+
     /// <summary>The input part of the estimate: what a provider bills for a prompt it received, whatever happened to the answer.</summary>
     private static decimal InputCost(in RouteDecision decision) =>
         decision.Model is { } m ? decision.Estimate.InputTokens * m.InputPerMillion / 1_000_000m : 0m;
 
-    /// <summary>Settles, never throwing: a settlement the ledger cannot take now is logged (the reservation expires after its TTL).</summary>
+    /// <summary>Settles, never throwing: a settlement the ledger cannot take now is queued and retried until it succeeds or its reservation expires.</summary>
     private async Task SettleSafelyAsync(BudgetReservation reservation, decimal actualUsd)
     {
         try
@@ -237,6 +252,7 @@ internal sealed class GatewayHandler(
         catch (Exception ex) when (LedgerOutage.IsOutage(ex, CancellationToken.None))
         {
             _ledgerOutage.Failed(logger, ex);
+            pending.Add(reservation, actualUsd);
         }
     }
 

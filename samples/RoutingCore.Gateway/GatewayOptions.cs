@@ -27,6 +27,10 @@ public sealed class GatewayOptions
     /// <value>The default is 5 seconds.</value>
     public int LedgerRetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>How often a settlement the ledger could not take, or the start-up work on an unreachable ledger, is retried.</summary>
+    /// <value>The default is 2 seconds.</value>
+    public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The <c>anthropic-version</c> sent upstream when the client sent none.</summary>
     public string AnthropicVersion { get; set; } = "2023-06-01";
 }
@@ -56,4 +60,17 @@ public sealed class KeyOptions
     /// <summary>The budget's period.</summary>
     /// <value>The default is <see cref="Budgets.BudgetPeriod.None"/>.</value>
     public BudgetPeriod BudgetPeriod { get; set; }
+
+    /// <summary>What a request reserves against the budget before it is forwarded.</summary>
+    /// <value>The default is <see cref="ReserveMode.Estimate"/>.</value>
+    public ReserveMode Reserve { get; set; }
+}
+
+/// <summary>How much of a key's budget a request holds while it runs (BRIEF §22).</summary>
+public enum ReserveMode
+{
+    /// <summary>The decision's estimate: output at <c>max_tokens</c> or the model's default output.</summary>
+    Estimate,
+    /// <summary>A request without <c>max_tokens</c> reserves the model's <c>MaxOutputTokens</c>, so concurrent requests cannot overspend the budget by more than one request's overrun.</summary>
+    MaxOutput,
 }

@@ -17,6 +17,15 @@ internal static partial class GatewayTelemetry
     public static readonly Counter<long> LedgerUnavailable = s_meter.CreateCounter<long>("routingcore.gateway.ledger_unavailable", "{request}",
         "Requests refused (503) or settlements not taken because the budget ledger was unreachable.");
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Settlement {Reservation} of ${Usd} taken by the ledger after an outage")]
+    public static partial void SettledLate(ILogger logger, Guid reservation, decimal usd);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "Settlement {Reservation} of ${Usd} could not be written before its reservation expired: served but unbilled")]
+    public static partial void Unbilled(ILogger logger, Guid reservation, decimal usd);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "The budget ledger is unreachable at start ({Error}: {Message}); the gateway starts and applies the schema and key budgets once it answers")]
+    public static partial void LedgerUnreachableAtStart(ILogger logger, string error, string message);
+
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "The budget ledger is unreachable ({Error}: {Message}); budgeted requests get 503 ledger_unavailable until it answers")]
     public static partial void LedgerDown(ILogger logger, string error, string message);
 

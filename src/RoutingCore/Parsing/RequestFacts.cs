@@ -16,6 +16,7 @@ internal struct ForwardingFacts
     public int OutputWidth;
     public int OutputHeight;
     public ImageQuality OutputQuality;
+    public long MaxTokens;      // the request's max_tokens / max_completion_tokens; -1 when absent
 }
 
 /// <summary>

@@ -140,6 +140,7 @@ internal ref partial struct RequestScanner
         _facts.Forward.OutputHeight = _facts.OutputHeight;
         _facts.Forward.OutputQuality = _facts.OutputQuality;
         _facts.Forward.BodyLength = _body.Length;
+        _facts.Forward.MaxTokens = _facts.MaxTokens;
         // The reader throws on trailing content after the root object.
         while (_reader.Read()) { }
         return true;

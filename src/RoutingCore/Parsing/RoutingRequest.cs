@@ -219,6 +219,7 @@ public sealed class RoutingRequest
         CloseMessage();
         if (_message >= 0) Facts.CommitMessage(_role);
         _message = -1; // committed once, even if routed twice
+        Facts.Forward.MaxTokens = Facts.MaxTokens;
         var f = Facts;
         if (!f.HasModel) f.Fail(RouteErrorCode.MissingModel, new JsonParam("model"), "The request has no model.");
         if (_httpImages > 0 && !allowHttpImageUrls)

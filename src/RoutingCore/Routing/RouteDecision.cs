@@ -84,6 +84,9 @@ public readonly partial struct RouteDecision
     /// </summary>
     public double? RequiredQuality { get; internal init; }
 
+    /// <summary>The request's own output limit (<c>max_tokens</c>, <c>max_completion_tokens</c>); <c>null</c> when it set none and the model's default is assumed.</summary>
+    public long? RequestedMaxTokens => _forward.MaxTokens > 0 ? _forward.MaxTokens : null;
+
     /// <summary>Number of ranked fallbacks (alias decisions only).</summary>
     public int FallbackCount { get; }
 

@@ -7,6 +7,7 @@ using FsCheck.Fluent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RoutingCore.Budgets;
 using RoutingCore.Gateway;
 
@@ -328,5 +329,145 @@ public sealed class InjectedUsageTests : IAsyncLifetime
         Assert.False(InjectedUsageFilter.IsUsageOnly("data: {\"choices\":[{\"index\":0}],\"usage\":{\"total_tokens\":1}}\n\n"u8));
         Assert.False(InjectedUsageFilter.IsUsageOnly("data: [DONE]\n\n"u8));
         Assert.True(InjectedUsageFilter.IsUsageOnly("data: {\"usage\":{\"total_tokens\":1},\"choices\":[]}\r\n\r\n"u8));
+    }
+}
+
+public sealed class LedgerRecoveryTests : IAsyncLifetime
+{
+    private const string Key = "sk-test-team";
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    /// <summary>The in-process ledger behind a switch that makes every call fail as an unreachable database would.</summary>
+    private sealed class SwitchedLedger(IBudgetLedger inner) : IBudgetLedger
+    {
+        public volatile bool Down;
+        private T Check<T>(T value) => Down ? throw new InvalidOperationException("connection refused") : value;
+        public ValueTask<BudgetReservation> ReserveAsync(string key, decimal estimatedUsd, CancellationToken c = default) => Down ? throw new TimeoutException() : inner.ReserveAsync(key, estimatedUsd, c);
+        public ValueTask<bool> SettleAsync(BudgetReservation r, decimal actualUsd, CancellationToken c = default) => Check(0) == 0 ? inner.SettleAsync(r, actualUsd, c) : default;
+        public ValueTask<bool> ReleaseAsync(BudgetReservation r, CancellationToken c = default) => Check(0) == 0 ? inner.ReleaseAsync(r, c) : default;
+        public ValueTask<BudgetStatus> GetAsync(string key, CancellationToken c = default) => inner.GetAsync(key, c);
+        public ValueTask SetLimitAsync(string key, decimal limitUsd, BudgetPeriod period, CancellationToken c = default) => Check(0) == 0 ? inner.SetLimitAsync(key, limitUsd, period, c) : default;
+    }
+
+    private async Task<(WebApplication, HttpClient, SwitchedLedger)> StartAsync(bool downAtStart, Dictionary<string, string?>? extra = null)
+    {
+        var ledger = new SwitchedLedger(new InMemoryBudgetLedger()) { Down = downAtStart };
+        var app = GatewayApp.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollectionForTests(_upstream, Key);
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration, new Dictionary<string, string?>
+            {
+                ["Gateway:SettlementRetryInterval"] = "00:00:00.100",
+                ["Gateway:Keys:sk-max-output:BudgetUsd"] = "0.5",
+                ["Gateway:Keys:sk-max-output:Reserve"] = "MaxOutput",
+            }.Concat(extra ?? []));
+            b.Services.AddSingleton<IBudgetLedger>(ledger);
+            b.Logging.ClearProviders();
+        });
+        await GatewayApp.InitializeAsync(app); // must not throw with the ledger down
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        return (app, client, ledger);
+    }
+
+    private static string LedgerId(string key) => "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
+
+    private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task ASettlementTheLedgerCannotTake_IsRetriedUntilItIsBilled()
+    {
+        var (app, client, ledger) = await StartAsync(downAtStart: false);
+        try
+        {
+            var release = new TaskCompletionSource();
+            _upstream.Script.Enqueue(async c =>
+            {
+                await release.Task.WaitAsync(TimeSpan.FromSeconds(20)); // the ledger dies while the provider answers
+                c.Response.ContentType = "application/json";
+                await c.Response.WriteAsync("""{"id":"x","choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":1000,"completion_tokens":100,"total_tokens":1100}}""");
+            });
+            var call = client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""));
+            for (int i = 0; i < 100 && _upstream.Requests.IsEmpty; i++) await Task.Delay(20);
+            ledger.Down = true;
+            release.SetResult();
+            using var response = await call;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode); // served in full
+            var pending = app.Services.GetRequiredService<PendingSettlements>();
+            Assert.Equal(1, pending.Count);
+            Assert.Equal(0m, (await ledger.GetAsync(LedgerId(Key))).SpentUsd);
+            ledger.Down = false;
+            for (int i = 0; i < 100 && pending.Count > 0; i++) await Task.Delay(50);
+            var status = await ledger.GetAsync(LedgerId(Key));
+            Assert.Equal(1000 * 1.25m / 1_000_000 + 100 * 10m / 1_000_000, status.SpentUsd); // gpt-5: the metered usage
+            Assert.Equal(0m, status.ReservedUsd);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task TheGatewayStartsWithTheLedgerDown_Answers503_AndAppliesBudgetsOnceItIsBack()
+    {
+        var (app, client, ledger) = await StartAsync(downAtStart: true);
+        try
+        {
+            using (var response = await client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""")))
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            ledger.Down = false;
+            BudgetStatus status = default;
+            for (int i = 0; i < 100 && (status = await ledger.GetAsync(LedgerId(Key))).LimitUsd is null; i++) await Task.Delay(50);
+            Assert.Equal(100m, status.LimitUsd);
+            using var served = await client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""));
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ReserveMaxOutput_HoldsTheModelsOutputLimit_WhenTheRequestSetsNone()
+    {
+        var (app, client, ledger) = await StartAsync(downAtStart: false);
+        try
+        {
+            // gpt-5: 4,096 default output tokens ($0.041) fit a $0.50 budget; its 128,000-token limit ($1.28) does not.
+            var engine = app.Services.GetRequiredService<IRoutingEngine>();
+            var open = engine.Route("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""u8);
+            var capped = engine.Route("""{"model":"gpt-5","max_tokens":1000,"messages":[{"role":"user","content":"x"}]}"""u8);
+            Assert.Null(open.RequestedMaxTokens);
+            Assert.Equal(1000, capped.RequestedMaxTokens);
+            Assert.Equal(open.Estimate.CostUsd + (128_000 - 4096) * 10m / 1_000_000, GatewayHandler.ReserveAmount(open, ReserveMode.MaxOutput));
+            Assert.Equal(capped.Estimate.CostUsd, GatewayHandler.ReserveAmount(capped, ReserveMode.MaxOutput));
+            Assert.Equal(open.Estimate.CostUsd, GatewayHandler.ReserveAmount(open, ReserveMode.Estimate));
+
+            using var refuse = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""") };
+            refuse.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-max-output");
+            using (var response = await client.SendAsync(refuse)) Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            using var allow = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Body("""{"model":"gpt-5","max_tokens":1000,"messages":[{"role":"user","content":"x"}]}""") };
+            allow.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-max-output");
+            using (var response = await client.SendAsync(allow)) Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
     }
 }
