@@ -61,6 +61,7 @@ public static class GatewayApp
         var app = builder.Build();
         app.MapPost("/v1/chat/completions", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ChatCompletions));
         app.MapPost("/v1/images/generations", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ImageGenerations));
+        app.MapPost("/v1/responses", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.Responses));
         app.MapPost("/anthropic/v1/messages", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.Messages));
         app.MapGet("/v1/models", ModelsAsync);
         // Anything else: a JSON 404 in the OpenAI shape (SDKs parse it), never an empty body.

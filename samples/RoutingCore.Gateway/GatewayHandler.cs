@@ -119,7 +119,11 @@ internal sealed class GatewayHandler(
         BudgetReservation reservation, long started)
     {
         var client = clients.CreateClient(ClientName);
-        string path = endpoint switch { RequestEndpoint.Messages => "/messages", RequestEndpoint.ImageGenerations => "/images/generations", _ => "/chat/completions" };
+        string path = endpoint switch
+        {
+            RequestEndpoint.Messages => "/messages", RequestEndpoint.ImageGenerations => "/images/generations", RequestEndpoint.Responses => "/responses",
+            _ => "/chat/completions",
+        };
         HttpResponseMessage? last = null;
         byte[]? lastBody = null;
         string? lastError = null;

@@ -12,7 +12,7 @@ internal static class CliApp
 
     private const string Usage = """
         usage:
-          routingcore route FILE... [--endpoint auto|chat|messages|images] [--catalog FILE] [--allow ID,ID]
+          routingcore route FILE... [--endpoint auto|chat|messages|images|responses] [--catalog FILE] [--allow ID,ID]
                                     [--max-cost USD] [--json] [--explain] [--upstream-body DIR]
           routingcore meter REQUEST RESPONSE [--endpoint …] [--catalog FILE] [--json]
           routingcore models [--catalog FILE] [--json]
@@ -95,9 +95,9 @@ internal static class CliApp
             RequestEndpoint? e = endpoint switch
             {
                 "auto" => RequestEndpoint.Auto, "chat" => RequestEndpoint.ChatCompletions,
-                "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, _ => null,
+                "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, "responses" => RequestEndpoint.Responses, _ => null,
             };
-            if (e is null) return Fail(stderr, $"--endpoint must be auto, chat, messages or images, not '{endpoint}'");
+            if (e is null) return Fail(stderr, $"--endpoint must be auto, chat, messages, images or responses, not '{endpoint}'");
             context = context with { Endpoint = e.Value };
         }
         if (allow is not null)

@@ -32,8 +32,10 @@ public enum EndpointSet : byte
     Messages = 2,
     /// <summary><c>images</c>: OpenAI images/generations bodies.</summary>
     Images = 4,
+    /// <summary><c>responses</c>: OpenAI Responses API bodies.</summary>
+    Responses = 8,
     /// <summary>Every shape.</summary>
-    All = Chat | Messages | Images,
+    All = Chat | Messages | Images | Responses,
 }
 
 /// <summary>Wire names and provider defaults of <see cref="EndpointSet"/>.</summary>
@@ -47,7 +49,8 @@ public static class EndpointNames
     /// </summary>
     public static EndpointSet DefaultFor(string provider) => provider.ToLowerInvariant() switch
     {
-        "openai" or "google" => EndpointSet.Chat | EndpointSet.Images,
+        "openai" => EndpointSet.Chat | EndpointSet.Images | EndpointSet.Responses,
+        "google" => EndpointSet.Chat | EndpointSet.Images,
         "anthropic" => EndpointSet.Messages | EndpointSet.Chat,
         _ => EndpointSet.All,
     };
@@ -58,6 +61,7 @@ public static class EndpointNames
         RequestEndpoint.ChatCompletions => EndpointSet.Chat,
         RequestEndpoint.Messages => EndpointSet.Messages,
         RequestEndpoint.ImageGenerations => EndpointSet.Images,
+        RequestEndpoint.Responses => EndpointSet.Responses,
         _ => EndpointSet.None,
     };
 
@@ -69,6 +73,7 @@ public static class EndpointNames
             "chat" => EndpointSet.Chat,
             "messages" => EndpointSet.Messages,
             "images" => EndpointSet.Images,
+            "responses" => EndpointSet.Responses,
             _ => EndpointSet.None,
         };
         return endpoint != EndpointSet.None;

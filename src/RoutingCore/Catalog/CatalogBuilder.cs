@@ -180,7 +180,7 @@ internal static class CatalogBuilder
             foreach (var e in listed)
             {
                 if (EndpointNames.TryParse(e, out var set)) endpoints |= set;
-                else errors.Add($"{key}:Endpoints: unknown endpoint '{e}' (known: chat, messages, images).");
+                else errors.Add($"{key}:Endpoints: unknown endpoint '{e}' (known: chat, messages, images, responses).");
             }
         }
         else if (!string.IsNullOrWhiteSpace(m.Provider))

@@ -85,7 +85,7 @@ public sealed class ModelOptions
     /// <value>The default is the catalog id. Must not contain <c>"</c>, <c>\</c> or control characters (it is written as a plain JSON string).</value>
     public string? UpstreamModel { get; set; }
     /// <summary>The request shapes the model's upstream accepts as-is: <c>chat</c>, <c>messages</c>, <c>images</c>.</summary>
-    /// <value>The default depends on <see cref="Provider"/> (see <see cref="EndpointNames.DefaultFor"/>): openai and google take chat and
+    /// <value>The default depends on <see cref="Provider"/> (see <see cref="EndpointNames.DefaultFor"/>): openai takes chat, images and responses, google takes chat and
     /// images, anthropic takes messages and chat, any other provider takes every shape.</value>
     public List<string>? Endpoints { get; set; }
     /// <summary>How the model reads images; required for <c>vision</c>.</summary>

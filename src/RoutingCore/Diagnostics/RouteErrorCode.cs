@@ -55,6 +55,8 @@ public enum RouteWarnings : byte
     ImageBeforeText = 4,
     /// <summary><c>auto_alias_image_generation</c>: an <c>auto</c> alias was asked for image output and routed like the image alias.</summary>
     AutoAliasImageGeneration = 8,
+    /// <summary><c>previous_response_not_estimated</c>: a Responses request continues an earlier response (<c>previous_response_id</c>) whose turns live at the provider and are not in the estimate.</summary>
+    PreviousResponseNotEstimated = 16,
 }
 
 /// <summary>Wire names of error codes and warnings.</summary>
@@ -80,5 +82,6 @@ public static class RouteErrors
         if ((warnings & RouteWarnings.AssumedImageDimensions) != 0) yield return "assumed_image_dimensions";
         if ((warnings & RouteWarnings.ImageBeforeText) != 0) yield return "image_before_text";
         if ((warnings & RouteWarnings.AutoAliasImageGeneration) != 0) yield return "auto_alias_image_generation";
+        if ((warnings & RouteWarnings.PreviousResponseNotEstimated) != 0) yield return "previous_response_not_estimated";
     }
 }

@@ -76,5 +76,8 @@ public struct ImageFact
     public readonly bool MediaTypeMismatch => Source == ImageSourceKind.Data && DeclaredFormat != Format;
 
     /// <summary>The JSON path of the image part, such as <c>messages[0].content[1]</c>.</summary>
-    public readonly string Param => $"messages[{MessageIndex}].content[{PartIndex}]";
+    public readonly string Param => $"{(InInput ? "input" : "messages")}[{MessageIndex}].content[{PartIndex}]";
+
+    /// <summary>The image is in a Responses request's <c>input</c> items rather than in <c>messages</c>.</summary>
+    public bool InInput { get; set; }
 }

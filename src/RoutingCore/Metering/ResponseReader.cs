@@ -101,7 +101,8 @@ internal ref struct ResponseReader
                 if (seenType) c.Invalid = true;
                 seenType = true;
                 if (_reader.ValueTextEquals("message_start"u8)) c.SawMessageStart = true;
-                else if (_reader.ValueTextEquals("message_stop"u8)) c.Done = true;
+                else if (_reader.ValueTextEquals("message_stop"u8) || _reader.ValueTextEquals("response.completed"u8)) c.Done = true;
+                else if (_reader.ValueTextEquals("response.failed"u8) || _reader.ValueTextEquals("response.incomplete"u8)) c.Done = true;
                 else if (_reader.ValueTextEquals("error"u8)) errorEvent = true;
                 else if (_reader.ValueTextEquals("message"u8)) c.SawMessageStart = true; // a whole Anthropic message
             }
@@ -113,7 +114,18 @@ internal ref struct ResponseReader
             else if (_reader.ValueTextEquals("delta"u8))
             {
                 _reader.Read();
-                ReadNested(ref c); // Anthropic content_block_delta text, message_delta
+                if (_reader.TokenType == JsonTokenType.String) CountText(ref c); // Responses response.output_text.delta
+                else ReadNested(ref c); // Anthropic content_block_delta text, message_delta
+            }
+            else if (_reader.ValueTextEquals("response"u8))
+            {
+                _reader.Read();
+                ReadNested(ref c); // Responses stream events: { "response": { …, "usage": {…} } }
+            }
+            else if (_reader.ValueTextEquals("output"u8))
+            {
+                _reader.Read();
+                ReadOutput(ref c); // a whole Responses body's output items
             }
             else if (_reader.ValueTextEquals("content"u8))
             {
@@ -158,6 +170,23 @@ internal ref struct ResponseReader
             {
                 _reader.Read();
                 Skip();
+            }
+        }
+    }
+
+    /// <summary>Responses <c>output</c>: items whose <c>content</c> parts carry the text (counted only when no usage came).</summary>
+    private void ReadOutput(ref UsageCounts c)
+    {
+        if (_reader.TokenType != JsonTokenType.StartArray) { Skip(); return; }
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (_reader.TokenType != JsonTokenType.StartObject) { Skip(); continue; }
+            while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool content = _reader.ValueTextEquals("content"u8);
+                _reader.Read();
+                if (content) ReadContent(ref c);
+                else Skip();
             }
         }
     }

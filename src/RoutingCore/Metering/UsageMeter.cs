@@ -68,6 +68,7 @@ public static class UsageMeter
         {
             RequestEndpoint.ImageGenerations => UsageSource.OpenAIImages,
             RequestEndpoint.Messages => stream ? UsageSource.AnthropicStream : UsageSource.Anthropic,
+            RequestEndpoint.Responses => stream ? UsageSource.OpenAIResponsesStream : UsageSource.OpenAIResponses,
             _ when c.SawRouteLlm => UsageSource.RouteLlm,
             _ => stream ? UsageSource.OpenAIChatStream : UsageSource.OpenAIChat,
         };
@@ -104,6 +105,14 @@ public static class UsageMeter
                 input = all - cached;
                 image = Math.Min(Math.Max(0, c.ImageTokens), all);
                 text = c.TextTokens >= 0 ? Math.Min(c.TextTokens, all - image) : all - image;
+            }
+            else if (endpoint == RequestEndpoint.Responses)
+            {
+                // OpenAI Responses: input_tokens includes input_tokens_details.cached_tokens; output_tokens includes reasoning.
+                long all = Math.Max(0, c.InputTokens);
+                cached = Math.Max(0, c.CachedTokens);
+                if (cached > all) { invalid = true; cached = all; }
+                input = all - cached;
             }
             else
             {

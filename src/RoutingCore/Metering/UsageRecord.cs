@@ -17,6 +17,10 @@ public enum UsageSource : byte
     AnthropicStream,
     /// <summary>RouteLLM chat image generation (<c>message.images</c>, <c>compute_points_used</c>).</summary>
     RouteLlm,
+    /// <summary>OpenAI Responses API (<c>usage.input_tokens</c>, <c>output_tokens</c> and their details).</summary>
+    OpenAIResponses,
+    /// <summary>OpenAI Responses API streamed as events (the <c>response.completed</c> event's usage, else the <c>response.output_text.delta</c> text).</summary>
+    OpenAIResponsesStream,
 }
 
 /// <summary>
@@ -92,6 +96,8 @@ public readonly struct UsageRecord
     {
         UsageSource.OpenAIChat => "openai-chat",
         UsageSource.OpenAIChatStream => "openai-chat-stream",
+        UsageSource.OpenAIResponses => "openai-responses",
+        UsageSource.OpenAIResponsesStream => "openai-responses-stream",
         UsageSource.OpenAIImages => "openai-images",
         UsageSource.Anthropic => "anthropic",
         UsageSource.AnthropicStream => "anthropic-stream",

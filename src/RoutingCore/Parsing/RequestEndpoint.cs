@@ -11,6 +11,8 @@ public enum RequestEndpoint : byte
     Messages,
     /// <summary>OpenAI <c>/v1/images/generations</c>.</summary>
     ImageGenerations,
+    /// <summary>OpenAI <c>POST /v1/responses</c> (<c>input</c>, <c>instructions</c>, …).</summary>
+    Responses,
 }
 
 /// <summary>The requested quality of generated images.</summary>
@@ -41,6 +43,7 @@ public static class RequestNames
         RequestEndpoint.ChatCompletions => "chat",
         RequestEndpoint.Messages => "messages",
         RequestEndpoint.ImageGenerations => "images",
+        RequestEndpoint.Responses => "responses",
         _ => "auto",
     };
 

@@ -40,6 +40,10 @@ internal sealed class RequestFacts
     public RequestEndpoint Endpoint;
     public bool HasMessages;
     public bool HasPrompt;
+    public bool HasInput;           // Responses: "input"
+    public bool PreviousResponse;   // Responses: "previous_response_id"
+    public bool ImageGenerationTool; // Responses: a tool of type image_generation
+    public bool FunctionTools;      // a tool that is not image_generation
     public bool AnthropicHints;
 
     public int MessageCount;
@@ -154,6 +158,7 @@ internal sealed class RequestFacts
     {
         ModelLength = 0; HasModel = false; ModelTooLong = false; Forward = default;
         Endpoint = RequestEndpoint.Auto; HasMessages = false; HasPrompt = false; AnthropicHints = false;
+        HasInput = false; PreviousResponse = false; ImageGenerationTool = false; FunctionTools = false;
         MessageCount = 0; TextTokens = 0; OtherParts = 0;
         SpanCount = 0; TokenOverhead = 0; ExactText[0] = ExactText[1] = -1; ExactWanted = 0;
         MaxTokens = -1; N = -1; HasTools = false; JsonSchema = false; Reasoning = false;

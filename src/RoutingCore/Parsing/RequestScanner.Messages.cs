@@ -22,7 +22,7 @@ internal ref partial struct RequestScanner
         int index = 0;
         while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
-            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam("messages", index), "A message must be an object.");
+            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam(_list, index), "A message must be an object.");
             if (!ReadMessage(index)) return false;
             index++;
         }
@@ -41,10 +41,10 @@ internal ref partial struct RequestScanner
         {
             if (_reader.ValueTextEquals("role"u8))
             {
-                if (seenRole) return Duplicate(new JsonParam("messages", index, "role"));
+                if (seenRole) return Duplicate(new JsonParam(_list, index, "role"));
                 seenRole = true;
                 _reader.Read();
-                if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("messages", index, "role"), "role must be a string.");
+                if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam(_list, index, "role"), "role must be a string.");
                 if (!CheckString()) return false;
                 role = _reader.ValueTextEquals("user"u8) ? MessageRole.User
                     : _reader.ValueTextEquals("system"u8) || _reader.ValueTextEquals("developer"u8) ? MessageRole.System
@@ -52,7 +52,7 @@ internal ref partial struct RequestScanner
             }
             else if (_reader.ValueTextEquals("content"u8))
             {
-                if (seenContent) return Duplicate(new JsonParam("messages", index, "content"));
+                if (seenContent) return Duplicate(new JsonParam(_list, index, "content"));
                 seenContent = true;
                 _reader.Read();
                 if (!ReadContent(index)) return false;
@@ -83,14 +83,14 @@ internal ref partial struct RequestScanner
             case JsonTokenType.StartArray:
                 break;
             default:
-                return Invalid(new JsonParam("messages", message, "content"), "content must be a string or an array of parts.");
+                return Invalid(new JsonParam(_list, message, "content"), "content must be a string or an array of parts.");
         }
         int part = 0;
         int firstImage = _facts.ImageCount;
         int firstText = -1;
         while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
-            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam("messages", message, "content", part), "A content part must be an object.");
+            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam(_list, message, "content", part), "A content part must be an object.");
             if (!ReadPart(message, part, ref firstText)) return false;
             part++;
         }
@@ -113,7 +113,7 @@ internal ref partial struct RequestScanner
 
     private bool ReadPart(int message, int part, ref int firstText)
     {
-        var param = new JsonParam("messages", message, "content", part);
+        var param = new JsonParam(_list, message, "content", part);
         int start = (int)_reader.TokenStartIndex;
         var type = PartType.Missing;
         bool seenType = false, seenText = false, seenImageUrl = false, seenSource = false;
@@ -123,6 +123,9 @@ internal ref partial struct RequestScanner
         ImageFact image = default;
         image.MessageIndex = message;
         image.PartIndex = part;
+        image.InInput = _list == "input";
+        bool seenDetail = false, seenFileId = false;
+        var detail = ImageDetail.Unspecified;
         bool haveImage = false;
         int sourceStart = -1, sourceEnd = -1;
 
@@ -135,8 +138,8 @@ internal ref partial struct RequestScanner
                 _reader.Read();
                 if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("type"), "type must be a string.");
                 if (!CheckString()) return false;
-                type = _reader.ValueTextEquals("text"u8) || _reader.ValueTextEquals("input_text"u8) ? PartType.Text
-                    : _reader.ValueTextEquals("image_url"u8) ? PartType.ImageUrl
+                type = _reader.ValueTextEquals("text"u8) || _reader.ValueTextEquals("input_text"u8) || _reader.ValueTextEquals("output_text"u8) ? PartType.Text
+                    : _reader.ValueTextEquals("image_url"u8) || _reader.ValueTextEquals("input_image"u8) ? PartType.ImageUrl
                     : _reader.ValueTextEquals("image"u8) ? PartType.Image
                     : _reader.ValueTextEquals("tool_use"u8) || _reader.ValueTextEquals("tool_result"u8)
                       || _reader.ValueTextEquals("thinking"u8) || _reader.ValueTextEquals("redacted_thinking"u8) ? PartType.TextLike
@@ -160,6 +163,27 @@ internal ref partial struct RequestScanner
                 _reader.Read();
                 if (!ReadImageUrl(param, ref image)) return false;
                 haveImage = true;
+            }
+            else if (_reader.ValueTextEquals("detail"u8))
+            {
+                // Responses input_image: detail beside image_url (chat puts it inside image_url).
+                if (seenDetail) return Duplicate(param.WithLeaf("detail"));
+                seenDetail = true;
+                _reader.Read();
+                if (_reader.TokenType == JsonTokenType.Null) continue;
+                if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("detail"), "detail must be low, high or auto.");
+                if (!CheckString()) return false;
+                detail = _reader.ValueTextEquals("low"u8) ? ImageDetail.Low : _reader.ValueTextEquals("high"u8) ? ImageDetail.High
+                    : _reader.ValueTextEquals("auto"u8) ? ImageDetail.Auto : ImageDetail.Unspecified;
+                if (detail == ImageDetail.Unspecified) return Invalid(param.WithLeaf("detail"), "detail must be low, high or auto.");
+            }
+            else if (_reader.ValueTextEquals("file_id"u8))
+            {
+                if (seenFileId) return Duplicate(param.WithLeaf("file_id"));
+                seenFileId = true;
+                _reader.Read();
+                if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("file_id"), "file_id must be a string.");
+                if (!CheckString()) return false;
             }
             else if (_reader.ValueTextEquals("source"u8))
             {
@@ -201,7 +225,18 @@ internal ref partial struct RequestScanner
                 _facts.MessageText.Add(text);
                 return true;
             case PartType.ImageUrl:
-                if (!seenImageUrl) return Invalid(param.WithLeaf("image_url"), "An image_url part needs image_url.");
+                if (!seenImageUrl && seenFileId)
+                {
+                    // An uploaded file: nothing to read here, so priced as an image of unknown size (the formula's worst case).
+                    image.Source = ImageSourceKind.Url;
+                    image.UrlLength = -1;
+                    haveImage = true;
+                }
+                else if (!seenImageUrl)
+                {
+                    return Invalid(param.WithLeaf("image_url"), "An image part needs image_url (or file_id).");
+                }
+                if (seenDetail && image.Detail == ImageDetail.Unspecified) image.Detail = detail;
                 return Commit(ref image, haveImage);
             case PartType.Image:
                 if (!seenSource) return Invalid(param.WithLeaf("source"), "An image block needs a source.");

@@ -42,6 +42,7 @@ internal ref partial struct RequestScanner
     private readonly ITokenCounter _counter;
     private readonly bool _allowHttp;
     private readonly int _offset;
+    private string _list = "messages"; // the conversation's key in JSON paths: "messages", or "input" (Responses)
 
     private RequestScanner(ReadOnlySpan<byte> body, RequestFacts facts, in ScanSettings settings, int offset = 0)
     {
@@ -77,10 +78,19 @@ internal ref partial struct RequestScanner
     {
         var f = _facts;
         f.Endpoint = requested != RequestEndpoint.Auto ? requested
+            : f.HasInput && !f.HasMessages ? RequestEndpoint.Responses
             : f.HasPrompt && !f.HasMessages ? RequestEndpoint.ImageGenerations
             : f.AnthropicHints ? RequestEndpoint.Messages
             : RequestEndpoint.ChatCompletions;
         if (!f.HasModel) return f.Fail(RouteErrorCode.MissingModel, new JsonParam("model"), "The request has no model.");
+        if (f.Endpoint == RequestEndpoint.Responses)
+        {
+            if (!f.HasInput) return f.Fail(RouteErrorCode.InvalidParameter, new JsonParam("input"), "A responses request needs input.");
+            // A tool of type image_generation asks for image output; only function-like tools need the tools capability.
+            f.HasTools = f.FunctionTools;
+            f.ImageOutputRequested |= f.ImageGenerationTool;
+            return true;
+        }
         if (f.Endpoint == RequestEndpoint.ImageGenerations)
         {
             if (!f.HasPrompt) return f.Fail(RouteErrorCode.InvalidParameter, new JsonParam("prompt"), "An images request needs a prompt.");
@@ -124,6 +134,11 @@ internal ref partial struct RequestScanner
                 8 => ReadResponseFormat(),
                 9 => ReadBool("stream", out _facts.Forward.Stream), // streaming does not change the route; forwarding may add usage
                 18 => SkipValue(countText: false) && (_facts.Forward.HasStreamOptions = true),
+                19 => ReadInput(),
+                20 => ReadInstructions(),
+                21 => ReadTextOptions(),
+                22 => ReadMaxTokens("max_output_tokens"),
+                23 => ReadPreviousResponse(),
                 10 => ReadN(),
                 11 => ReadReasoningEffort(),
                 12 or 13 => ReadReasoningObject(thinking: key == 13),
@@ -150,7 +165,7 @@ internal ref partial struct RequestScanner
     [
         "model", "messages", "system", "prompt", "max_tokens", "max_completion_tokens", "tools", "functions",
         "response_format", "stream", "n", "reasoning_effort", "reasoning", "thinking", "modalities", "image_config",
-        "size", "quality", "stream_options",
+        "size", "quality", "stream_options", "input", "instructions", "text", "max_output_tokens", "previous_response_id",
     ];
 
     private static readonly byte[][] s_rootKeyBytes = [.. s_rootKeys.Select(Encoding.UTF8.GetBytes)];
@@ -227,7 +242,7 @@ internal ref partial struct RequestScanner
         if (_reader.TokenType == JsonTokenType.Null) return true;
         if (!ReadCount(new JsonParam(name), int.MaxValue, out long value)) return false;
         // max_completion_tokens is the newer name; when both are given it is the one OpenAI honours.
-        if (name == "max_completion_tokens" || _facts.MaxTokens < 0) _facts.MaxTokens = value;
+        if (name is "max_completion_tokens" or "max_output_tokens" || _facts.MaxTokens < 0) _facts.MaxTokens = value;
         return true;
     }
 
@@ -268,11 +283,148 @@ internal ref partial struct RequestScanner
         while (_reader.Read() && !(_reader.TokenType == JsonTokenType.EndArray && _reader.CurrentDepth == depth))
         {
             any = true;
-            if (!SkipValue(countText: false)) return false;
+            if (!ReadTool()) return false;
         }
         _facts.HasTools |= any;
         // Tool definitions are sent to the model as text: price their JSON.
         _facts.TextTokens += CountRaw(start, (int)_reader.BytesConsumed);
+        return true;
+    }
+
+    /// <summary>One tool definition, validated; <c>{"type":"image_generation"}</c> (Responses) is told apart from function-like tools.</summary>
+    private bool ReadTool()
+    {
+        if (_reader.TokenType != JsonTokenType.StartObject)
+        {
+            _facts.FunctionTools = true;
+            return SkipValue(countText: false);
+        }
+        bool image = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isType = _reader.ValueTextEquals("type"u8);
+            if (!isType && !CheckString()) return false;
+            _reader.Read();
+            if (isType && _reader.TokenType == JsonTokenType.String)
+            {
+                if (!CheckString()) return false;
+                image = _reader.ValueTextEquals("image_generation"u8);
+            }
+            else if (!SkipValue(countText: false))
+            {
+                return false;
+            }
+        }
+        if (image) _facts.ImageGenerationTool = true;
+        else _facts.FunctionTools = true;
+        return true;
+    }
+
+    // ---- the Responses API (R-SCAN-RESP) ------------------------------------------------------------------
+
+    /// <summary><c>input</c>: a string (one user turn) or a list of items with the message rules, paths under <c>input[…]</c>.</summary>
+    private bool ReadInput()
+    {
+        var f = _facts;
+        switch (_reader.TokenType)
+        {
+            case JsonTokenType.String:
+                if (!CheckString()) return false;
+                f.HasInput = true;
+                f.TextTokens += RequestScanner.TokensPerRequest + RequestScanner.TokensPerMessage;
+                f.TokenOverhead += RequestScanner.TokensPerRequest + RequestScanner.TokensPerMessage;
+                f.MessageCount = 1;
+                f.TextTokens += CountString();
+                f.MessageText = default;
+                Tally(ref f.MessageText);
+                f.CommitMessage(MessageRole.User);
+                return true;
+            case JsonTokenType.StartArray:
+                break;
+            default:
+                return Invalid(new JsonParam("input"), "input must be a string or an array of input items.");
+        }
+        f.HasInput = true;
+        _list = "input";
+        f.TextTokens += TokensPerRequest;
+        f.TokenOverhead += TokensPerRequest;
+        int index = 0;
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam("input", index), "An input item must be an object.");
+            if (!ReadMessage(index)) return false;
+            index++;
+        }
+        f.MessageCount = index;
+        f.TextTokens += (long)TokensPerMessage * index;
+        f.TokenOverhead += (long)TokensPerMessage * index;
+        return true;
+    }
+
+    /// <summary><c>instructions</c>: the system prompt of a Responses request.</summary>
+    private bool ReadInstructions()
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("instructions"), "instructions must be a string.");
+        if (!CheckString()) return false;
+        _facts.TextTokens += CountString();
+        TextTally text = default;
+        Tally(ref text);
+        _facts.AddSystem(text);
+        return true;
+    }
+
+    /// <summary><c>text</c>: <c>{"format":{"type":"json_schema",…}}</c> asks for structured output.</summary>
+    private bool ReadTextOptions()
+    {
+        var param = new JsonParam("text");
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(param, "text must be an object.");
+        bool seenFormat = false;
+        while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!_reader.ValueTextEquals("format"u8))
+            {
+                if (!CheckString()) return false;
+                _reader.Read();
+                if (!SkipValue(countText: false)) return false;
+                continue;
+            }
+            if (seenFormat) return _facts.Fail(RouteErrorCode.DuplicateKey, param.WithLeaf("format"), "The key appears twice.");
+            seenFormat = true;
+            _reader.Read();
+            if (_reader.TokenType == JsonTokenType.Null) continue;
+            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(param.WithLeaf("format"), "text.format must be an object.");
+            bool seenType = false;
+            while (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isType = _reader.ValueTextEquals("type"u8);
+                if (!isType && !CheckString()) return false;
+                if (isType && seenType) return _facts.Fail(RouteErrorCode.DuplicateKey, param.WithLeaf("format").WithLeaf("type"), "The key appears twice.");
+                _reader.Read();
+                if (isType)
+                {
+                    seenType = true;
+                    if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("format").WithLeaf("type"), "must be a string.");
+                    if (!CheckString()) return false;
+                    _facts.JsonSchema = _reader.ValueTextEquals("json_schema"u8);
+                }
+                else if (!SkipValue(countText: false))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary><c>previous_response_id</c>: earlier turns live at the provider; routed with a warning that they are not in the estimate.</summary>
+    private bool ReadPreviousResponse()
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("previous_response_id"), "previous_response_id must be a string.");
+        if (!CheckString()) return false;
+        _facts.PreviousResponse = true;
         return true;
     }
 

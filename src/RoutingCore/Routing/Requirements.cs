@@ -24,6 +24,7 @@ internal static class Requirements
             if (!image.DimensionsKnown) w |= RouteWarnings.AssumedImageDimensions;
         }
         if (facts.AnyImageBeforeText) w |= RouteWarnings.ImageBeforeText;
+        if (facts.PreviousResponse) w |= RouteWarnings.PreviousResponseNotEstimated;
         return w;
     }
 }

@@ -269,14 +269,14 @@ internal static class Router
 
     private static RouteError ErrorFor(RejectionReason reason, ModelEntry model, RequestFacts facts, Capabilities needs, int imageIndex)
     {
-        JsonParam imageParam = imageIndex >= 0 ? ImageParam(facts.Images[imageIndex]) : new JsonParam("messages");
+        JsonParam imageParam = imageIndex >= 0 ? ImageParam(facts.Images[imageIndex]) : ListParam(facts);
         switch (reason)
         {
             case RejectionReason.MissingCapability:
                 var missing = needs & ~model.Capabilities;
                 return new RouteError(RouteErrorCode.ModelLacksCapability, CapabilityParam(CapabilityNames.First(missing), facts), null, model, missing);
             case RejectionReason.TooManyImages:
-                return new RouteError(RouteErrorCode.TooManyImages, new JsonParam("messages"), "The request has more images than the model accepts.", model);
+                return new RouteError(RouteErrorCode.TooManyImages, ListParam(facts), "The request has more images than the model accepts.", model);
             case RejectionReason.UnsupportedImageFormat:
                 return new RouteError(RouteErrorCode.UnsupportedImageFormat, imageParam, "The image format is not accepted by the model.", model);
             case RejectionReason.AnimatedImageUnsupported:
@@ -286,7 +286,8 @@ internal static class Router
             case RejectionReason.MediaTypeMismatch:
                 return new RouteError(RouteErrorCode.InvalidImageData, imageParam, "The declared media type does not match the image bytes.", model);
             case RejectionReason.OutputTooLong:
-                return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam("max_tokens"), "max_tokens is above the model's output limit.", model);
+                return new RouteError(RouteErrorCode.InvalidParameter, new JsonParam(facts.Endpoint == RequestEndpoint.Responses ? "max_output_tokens" : "max_tokens"),
+                    "The requested output limit is above the model's output limit.", model);
             case RejectionReason.SizeNotAllowed:
                 return new RouteError(RouteErrorCode.InvalidParameter, SizeParam(facts), "The model does not offer this image size.", model);
             case RejectionReason.EndpointUnsupported:
@@ -294,6 +295,7 @@ internal static class Router
                 {
                     RequestEndpoint.Messages => "The model's upstream does not take Anthropic messages bodies.",
                     RequestEndpoint.ImageGenerations => "The model's upstream does not take images/generations bodies.",
+                    RequestEndpoint.Responses => "The model's upstream does not take Responses API bodies.",
                     _ => "The model's upstream does not take chat completions bodies.",
                 }, model);
             case RejectionReason.AspectRatioNotAllowed:
@@ -303,7 +305,7 @@ internal static class Router
             case RejectionReason.TooManyOutputImages:
                 return new RouteError(RouteErrorCode.InvalidParameter, CountParam(facts), "The model generates fewer images per request.", model);
             case RejectionReason.ContextLengthExceeded:
-                return new RouteError(RouteErrorCode.ContextLengthExceeded, new JsonParam("messages"), "Estimated input plus requested output exceeds the context window.", model);
+                return new RouteError(RouteErrorCode.ContextLengthExceeded, ListParam(facts), "Estimated input plus requested output exceeds the context window.", model);
             case RejectionReason.OverBudget:
                 return new RouteError(RouteErrorCode.OverBudget, new JsonParam("model"), "The estimated cost is above the host's maximum.", model);
             default:
@@ -311,15 +313,18 @@ internal static class Router
         }
     }
 
-    private static JsonParam ImageParam(in ImageFact image) => new("messages", image.MessageIndex, "content", image.PartIndex);
+    private static JsonParam ImageParam(in ImageFact image) => new(image.InInput ? "input" : "messages", image.MessageIndex, "content", image.PartIndex);
+
+    private static JsonParam ListParam(RequestFacts facts) => new(facts.Endpoint == RequestEndpoint.Responses ? "input" : "messages");
 
     private static JsonParam CapabilityParam(Capabilities capability, RequestFacts facts) => capability switch
     {
-        Capabilities.Vision => facts.ImageCount > 0 ? ImageParam(facts.Images[0]) : new JsonParam("messages"),
+        Capabilities.Vision => facts.ImageCount > 0 ? ImageParam(facts.Images[0]) : ListParam(facts),
         Capabilities.Tools => new JsonParam("tools"),
-        Capabilities.JsonSchema => new JsonParam("response_format"),
-        Capabilities.Reasoning => new JsonParam("reasoning_effort"),
-        Capabilities.ImageOutput => facts.Endpoint == RequestEndpoint.ImageGenerations ? new JsonParam("model") : new JsonParam("modalities"),
+        Capabilities.JsonSchema => facts.Endpoint == RequestEndpoint.Responses ? new JsonParam("text", leaf: "format") : new JsonParam("response_format"),
+        Capabilities.Reasoning => facts.Endpoint == RequestEndpoint.Responses ? new JsonParam("reasoning") : new JsonParam("reasoning_effort"),
+        Capabilities.ImageOutput => facts.Endpoint == RequestEndpoint.ImageGenerations ? new JsonParam("model")
+            : facts.Endpoint == RequestEndpoint.Responses ? new JsonParam("tools") : new JsonParam("modalities"),
         _ => new JsonParam("model"),
     };
 

@@ -23,7 +23,8 @@ public partial class VectorTests
 
     internal static RequestEndpoint EndpointOf(JsonElement vector) => vector.GetProperty("endpoint").GetString() switch
     {
-        "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, _ => RequestEndpoint.Auto,
+        "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations,
+        "responses" => RequestEndpoint.Responses, _ => RequestEndpoint.Auto,
     };
 
     private static byte[] Body(JsonElement request)
@@ -48,7 +49,8 @@ public partial class VectorTests
         {
             Endpoint = v.GetProperty("endpoint").GetString() switch
             {
-                "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, _ => RequestEndpoint.Auto,
+                "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations,
+        "responses" => RequestEndpoint.Responses, _ => RequestEndpoint.Auto,
             },
         };
         if (v.TryGetProperty("context", out var c))

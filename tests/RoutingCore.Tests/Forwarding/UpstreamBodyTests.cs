@@ -274,12 +274,12 @@ public class UpstreamModelCatalogTests
         o.Models["y"] = new ModelOptions { Provider = "openai", Capabilities = ["text"], InputPerMillion = 1, OutputPerMillion = 1, Endpoints = ["messages"] };
         var models = new RoutingEngine(o).Catalog.Models.ToDictionary(m => m.Id);
         Assert.Equal(EndpointSet.Messages | EndpointSet.Chat, models["a"].Endpoints);
-        Assert.Equal(EndpointSet.Chat | EndpointSet.Images, models["o"].Endpoints);
+        Assert.Equal(EndpointSet.Chat | EndpointSet.Images | EndpointSet.Responses, models["o"].Endpoints); // openai also takes the Responses API
         Assert.Equal(EndpointSet.All, models["x"].Endpoints);
         Assert.Equal(EndpointSet.Messages, models["y"].Endpoints);
         Assert.Equal("o", models["o"].UpstreamModel);
-        o.Models["y"].Endpoints = ["responses"];
+        o.Models["y"].Endpoints = ["embeddings"];
         var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RoutingEngine(o));
-        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Models:y:Endpoints: unknown endpoint 'responses'", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Routing:Models:y:Endpoints: unknown endpoint 'embeddings'", StringComparison.Ordinal));
     }
 }

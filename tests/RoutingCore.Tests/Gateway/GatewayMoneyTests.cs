@@ -207,7 +207,7 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
     {
         await With(_upstream, [], async (app, client) =>
         {
-            foreach (var path in new[] { "/v1/responses", "/v1/models/gpt-5", "/anthropic/v1/messages/count_tokens" })
+            foreach (var path in new[] { "/v1/embeddings", "/v1/models/gpt-5", "/anthropic/v1/messages/count_tokens" })
             {
                 using var response = path.EndsWith("gpt-5", StringComparison.Ordinal) ? await client.GetAsync(path) : await client.PostAsync(path, Body("{}"));
                 Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

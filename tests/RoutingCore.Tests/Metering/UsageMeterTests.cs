@@ -16,7 +16,8 @@ public class UsageMeterTests
 
     private static RequestEndpoint EndpointOf(string name) => name switch
     {
-        "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations, _ => RequestEndpoint.Auto,
+        "chat" => RequestEndpoint.ChatCompletions, "messages" => RequestEndpoint.Messages, "images" => RequestEndpoint.ImageGenerations,
+        "responses" => RequestEndpoint.Responses, _ => RequestEndpoint.Auto,
     };
 
     public static TheoryData<string> Vectors()
