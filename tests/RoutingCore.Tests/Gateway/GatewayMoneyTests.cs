@@ -471,3 +471,48 @@ public sealed class LedgerRecoveryTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class GatewayResponsesTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    [Fact]
+    public async Task ResponsesRequest_GoesToTheResponsesPath_AndIsMetered()
+    {
+        string sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "metering", name));
+        _upstream.Script.Enqueue(FakeUpstream.Json(200, sample("openai-responses.response.json")));
+        _upstream.Script.Enqueue(FakeUpstream.Sse(sample("openai-responses-stream.response.sse").Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e + "\n\n").ToArray()));
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, []);
+        try
+        {
+            string json = """{"model":"gpt-5","input":"What colour is the sky?","max_output_tokens":300}""";
+            using var response = await client.PostAsync("/v1/responses", new StringContent(json, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var seen = Assert.Single(_upstream.Requests);
+            Assert.Equal("/openai/v1/responses", seen.Path);
+            Assert.Equal(json, Encoding.UTF8.GetString(seen.Body)); // gpt-5's upstream id is gpt-5: nothing changed
+            var ledger = app.Services.GetRequiredService<IBudgetLedger>();
+            var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("sk-test-team")).AsSpan(0, 16));
+            Assert.Equal(0.001875m, (await ledger.GetAsync(id)).SpentUsd);
+
+            using var streamed = await client.PostAsync("/v1/responses", new StringContent("""{"model":"gpt-5","input":"Say hello.","stream":true}""", Encoding.UTF8, "application/json"));
+            Assert.Contains("response.completed", await streamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(0.001875m + 0.000065m, (await ledger.GetAsync(id)).SpentUsd);
+
+            using var rejected = await client.PostAsync("/v1/responses", new StringContent("""{"model":"claude-sonnet-4-5","input":"hi"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
+            using var doc = JsonDocument.Parse(await rejected.Content.ReadAsStringAsync());
+            Assert.Equal("endpoint_not_supported", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
