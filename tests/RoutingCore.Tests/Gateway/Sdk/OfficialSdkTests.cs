@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace RoutingCore.Tests.Gateway.Sdk;
+
+/// <summary>Runs when <c>node</c> and the official <c>openai</c> npm package are there (<c>.ci/run</c> installs them).</summary>
+public sealed class OfficialSdkFactAttribute : FactAttribute
+{
+    public static string? NodeModules => Environment.GetEnvironmentVariable("ROUTINGCORE_SDK_NODE_MODULES");
+
+    public OfficialSdkFactAttribute()
+    {
+        if (NodeModules is not { } dir || !File.Exists(Path.Combine(dir, "openai", "package.json")))
+            Skip = "Needs node and the openai npm package: npm install --prefix /tmp/sdk openai@6, then ROUTINGCORE_SDK_NODE_MODULES=/tmp/sdk/node_modules (.ci/run does this).";
+    }
+}
+
+/// <summary>spec/gateway.md R-GW-18: the gateway as the official OpenAI JavaScript client sees it.</summary>
+public sealed class OfficialSdkTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static string Sample(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "samples", "metering", name));
+
+    private static string[] Events(string name) => Sample(name).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(e => e + "\n\n").ToArray();
+
+    [OfficialSdkFact]
+    public async Task TheOfficialOpenAIClient_StreamsChat_UsesTheResponsesApi_AndStopsOnOverBudget()
+    {
+        _upstream.Script.Enqueue(FakeUpstream.Sse(Events("openai-chat-stream.response.sse")));  // with the usage-only chunk
+        _upstream.Script.Enqueue(FakeUpstream.Json(200, Sample("openai-responses.response.json")));
+        _upstream.Script.Enqueue(FakeUpstream.Sse(Events("openai-responses-stream.response.sse")));
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, []);
+        try
+        {
+            var start = new ProcessStartInfo("node", Path.Combine(AppContext.BaseDirectory, "Gateway", "Sdk", "openai-e2e.mjs"))
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            start.Environment["NODE_PATH"] = OfficialSdkFactAttribute.NodeModules;
+            start.Environment["GATEWAY_URL"] = client.BaseAddress!.ToString().TrimEnd('/');
+            start.Environment["GATEWAY_KEY"] = "sk-test-team";
+            start.Environment["TINY_KEY"] = "sk-tiny-budget";
+            using var node = Process.Start(start)!;
+            var stdout = node.StandardOutput.ReadToEndAsync();
+            var stderr = node.StandardError.ReadToEndAsync();
+            Assert.True(node.WaitForExit(60_000), "node did not finish within 60 s");
+            var results = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("check").GetString()!);
+            Assert.True(results.Count == 5, await stderr);
+            Assert.All(results.Values, r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
+            Assert.Equal("Hello!", results["chat-stream"].GetProperty("text").GetString());
+            Assert.Equal("Blue.", results["responses-create"].GetProperty("text").GetString());
+            Assert.Equal("Hello!", results["responses-stream"].GetProperty("text").GetString());
+            Assert.Equal(429, results["over-budget"].GetProperty("status").GetInt32());
+            Assert.Equal("over_budget", results["over-budget"].GetProperty("code").GetString());
+            Assert.True(results["models"].GetProperty("created").GetBoolean());
+            Assert.Equal(3, _upstream.Requests.Count); // the over-budget call never went upstream
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
