@@ -14,15 +14,21 @@ internal ref partial struct RequestScanner
 
     private bool ReadMessages()
     {
-        var f = _facts;
         if (_reader.TokenType != JsonTokenType.StartArray) return Invalid(new JsonParam("messages"), "messages must be an array.");
-        f.HasMessages = true;
+        _facts.HasMessages = true;
+        return ReadMessageList("A message must be an object.");
+    }
+
+    /// <summary>The conversation's list (<c>messages</c>, or a Responses <c>input</c>), the reader on its opening bracket; paths under <see cref="_list"/>.</summary>
+    private bool ReadMessageList(string notAnObject)
+    {
+        var f = _facts;
         f.TextTokens += TokensPerRequest;
         f.TokenOverhead += TokensPerRequest;
         int index = 0;
         while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
         {
-            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam(_list, index), "A message must be an object.");
+            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam(_list, index), notAnObject);
             if (!ReadMessage(index)) return false;
             index++;
         }
@@ -170,12 +176,7 @@ internal ref partial struct RequestScanner
                 if (seenDetail) return Duplicate(param.WithLeaf("detail"));
                 seenDetail = true;
                 _reader.Read();
-                if (_reader.TokenType == JsonTokenType.Null) continue;
-                if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("detail"), "detail must be low, high or auto.");
-                if (!CheckString()) return false;
-                detail = _reader.ValueTextEquals("low"u8) ? ImageDetail.Low : _reader.ValueTextEquals("high"u8) ? ImageDetail.High
-                    : _reader.ValueTextEquals("auto"u8) ? ImageDetail.Auto : ImageDetail.Unspecified;
-                if (detail == ImageDetail.Unspecified) return Invalid(param.WithLeaf("detail"), "detail must be low, high or auto.");
+                if (!ReadDetail(param.WithLeaf("detail"), ref detail)) return false;
             }
             else if (_reader.ValueTextEquals("file_id"u8))
             {
@@ -264,6 +265,17 @@ internal ref partial struct RequestScanner
         return true;
     }
 
+    /// <summary>An image's <c>detail</c>: <c>low</c>, <c>high</c> or <c>auto</c> (null leaves it unset).</summary>
+    private bool ReadDetail(JsonParam param, ref ImageDetail detail)
+    {
+        if (_reader.TokenType == JsonTokenType.Null) return true;
+        if (_reader.TokenType != JsonTokenType.String) return Invalid(param, "detail must be low, high or auto.");
+        if (!CheckString()) return false;
+        detail = _reader.ValueTextEquals("low"u8) ? ImageDetail.Low : _reader.ValueTextEquals("high"u8) ? ImageDetail.High
+            : _reader.ValueTextEquals("auto"u8) ? ImageDetail.Auto : ImageDetail.Unspecified;
+        return detail != ImageDetail.Unspecified || Invalid(param, "detail must be low, high or auto.");
+    }
+
     private readonly bool Duplicate(JsonParam param) => _facts.Fail(RouteErrorCode.DuplicateKey, param, "The key appears twice.");
 
     /// <summary>OpenAI <c>image_url</c>: an object <c>{url, detail}</c> or a bare URL string.</summary>
@@ -293,14 +305,9 @@ internal ref partial struct RequestScanner
                 if (seenDetail) return Duplicate(param.WithLeaf("detail"));
                 seenDetail = true;
                 _reader.Read();
-                if (_reader.TokenType == JsonTokenType.Null) continue;
-                if (_reader.TokenType != JsonTokenType.String) return Invalid(param.WithLeaf("detail"), "detail must be low, high or auto.");
-                if (!CheckString()) return false;
-                image.Detail = _reader.ValueTextEquals("low"u8) ? ImageDetail.Low
-                    : _reader.ValueTextEquals("high"u8) ? ImageDetail.High
-                    : _reader.ValueTextEquals("auto"u8) ? ImageDetail.Auto
-                    : ImageDetail.Unspecified;
-                if (image.Detail == ImageDetail.Unspecified) return Invalid(param.WithLeaf("detail"), "detail must be low, high or auto.");
+                var detail = ImageDetail.Unspecified;
+                if (!ReadDetail(param.WithLeaf("detail"), ref detail)) return false;
+                image.Detail = detail;
             }
             else
             {

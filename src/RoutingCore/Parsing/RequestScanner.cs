@@ -346,19 +346,7 @@ internal ref partial struct RequestScanner
         }
         f.HasInput = true;
         _list = "input";
-        f.TextTokens += TokensPerRequest;
-        f.TokenOverhead += TokensPerRequest;
-        int index = 0;
-        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
-        {
-            if (_reader.TokenType != JsonTokenType.StartObject) return Invalid(new JsonParam("input", index), "An input item must be an object.");
-            if (!ReadMessage(index)) return false;
-            index++;
-        }
-        f.MessageCount = index;
-        f.TextTokens += (long)TokensPerMessage * index;
-        f.TokenOverhead += (long)TokensPerMessage * index;
-        return true;
+        return ReadMessageList("An input item must be an object.");
     }
 
     /// <summary><c>instructions</c>: the system prompt of a Responses request.</summary>

@@ -228,32 +228,14 @@ internal static class Router
 
     private static void SortExplanations(List<RouteExplanation> list, ModelEntry? chosen, bool byQuality = false)
     {
-        if (byQuality)
-        {
-            // Eligible ones in the order the decision ranked them (meets first by cost, then by quality).
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (ReferenceEquals(list[i].Model, chosen)) list[i] = list[i] with { Status = "chosen" };
-            }
-            list.Sort(static (a, b) =>
-            {
-                int ra = Rank(a.Status), rb = Rank(b.Status);
-                if (ra != rb) return ra.CompareTo(rb);
-                if (ra == 2) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
-                bool ma = a.Score >= 0, mb = b.Score >= 0;
-                if (ma != mb) return ma ? -1 : 1;
-                int c = ma ? a.CostUsd.CompareTo(b.CostUsd) : b.Score.CompareTo(a.Score);
-                if (c != 0) return c;
-                c = ma ? b.Score.CompareTo(a.Score) : a.CostUsd.CompareTo(b.CostUsd);
-                return c != 0 ? c : string.CompareOrdinal(a.Model.Id, b.Model.Id);
-            });
-            return;
-        }
         for (int i = 0; i < list.Count; i++)
         {
             if (ReferenceEquals(list[i].Model, chosen)) list[i] = list[i] with { Status = "chosen" };
         }
-        list.Sort(static (a, b) =>
+        // Chosen first, then eligible in the decision's order, then rejected by id.
+        list.Sort(byQuality ? ByQuality : ByScore);
+
+        static int ByScore(RouteExplanation a, RouteExplanation b)
         {
             int ra = Rank(a.Status), rb = Rank(b.Status);
             if (ra != rb) return ra.CompareTo(rb);
@@ -262,7 +244,21 @@ internal static class Router
             if (s != 0) return s;
             int c = a.CostUsd.CompareTo(b.CostUsd);
             return c != 0 ? c : string.CompareOrdinal(a.Model.Id, b.Model.Id);
-        });
+        }
+
+        // With a Tradeoff the score is the quality margin: those that meet it by cost, the rest by quality.
+        static int ByQuality(RouteExplanation a, RouteExplanation b)
+        {
+            int ra = Rank(a.Status), rb = Rank(b.Status);
+            if (ra != rb) return ra.CompareTo(rb);
+            if (ra == 2) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
+            bool ma = a.Score >= 0, mb = b.Score >= 0;
+            if (ma != mb) return ma ? -1 : 1;
+            int c = ma ? a.CostUsd.CompareTo(b.CostUsd) : b.Score.CompareTo(a.Score);
+            if (c != 0) return c;
+            c = ma ? b.Score.CompareTo(a.Score) : a.CostUsd.CompareTo(b.CostUsd);
+            return c != 0 ? c : string.CompareOrdinal(a.Model.Id, b.Model.Id);
+        }
 
         static int Rank(string status) => status == "chosen" ? 0 : status == "eligible" ? 1 : 2;
     }
