@@ -394,6 +394,29 @@ public class DifficultyTests
     }
 
     [Fact]
+    public void TheDifficultyHistogram_RecordsEveryAutoRoute_ByAlias()
+    {
+        var seen = new List<(double Value, string? Alias)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == "RoutingCore" && i.Name == "routingcore.difficulty") l.EnableMeasurementEvents(i); };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) =>
+        {
+            string? alias = null;
+            foreach (var t in tags) if (t.Key == "alias") alias = (string?)t.Value;
+            lock (seen) seen.Add((v, alias));
+        });
+        listener.Start();
+        var easy = TestKit.Engine.Route("""{"model":"flux-auto","messages":[{"role":"user","content":"say hello"}]}"""u8);
+        TestKit.Engine.Route("""{"model":"flux-fast","messages":[{"role":"user","content":"say hello"}]}"""u8);
+        listener.Dispose();
+        lock (seen)
+        {
+            Assert.Contains(seen, m => m.Alias == "flux-auto" && m.Value == easy.Difficulty);
+            Assert.DoesNotContain(seen, m => m.Alias == "flux-fast");
+        }
+    }
+
+    [Fact]
     public void Difficulty_IsOnlyReportedForAutoAliases()
     {
         Assert.Null(TestKit.Engine.Route("""{"model":"flux-fast","messages":[{"role":"user","content":"hi"}]}"""u8).Difficulty);
