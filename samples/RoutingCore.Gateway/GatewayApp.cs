@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using RoutingCore.Budgets;
@@ -47,6 +48,7 @@ public static class GatewayApp
 
         builder.Services.AddSingleton<KeyAuthenticator>();
         builder.Services.AddSingleton<GatewayHandler>();
+        builder.Services.TryAddSingleton(TimeProvider.System); // the PostgreSQL ledger does not register one
         builder.Services.AddSingleton<PendingSettlements>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingSettlements>());
         builder.Services.AddHttpClient(GatewayHandler.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
