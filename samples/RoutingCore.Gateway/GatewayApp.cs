@@ -50,6 +50,11 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System); // the PostgreSQL ledger does not register one
         builder.Services.AddSingleton<PendingSettlements>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var health = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health;
+            return new ModelHealthTracker(health.FailureThreshold, TimeSpan.FromSeconds(health.CooldownSeconds), sp.GetRequiredService<TimeProvider>());
+        });
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingSettlements>());
         builder.Services.AddHttpClient(GatewayHandler.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

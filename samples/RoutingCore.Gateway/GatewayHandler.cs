@@ -15,7 +15,7 @@ namespace RoutingCore.Gateway;
 /// </summary>
 internal sealed class GatewayHandler(
     IRoutingEngine engine, IBudgetLedger ledger, KeyAuthenticator keys, IHttpClientFactory clients,
-    IOptions<GatewayOptions> options, PendingSettlements pending, ILogger<GatewayHandler> logger)
+    IOptions<GatewayOptions> options, PendingSettlements pending, ModelHealthTracker health, ILogger<GatewayHandler> logger)
 {
     public const string ClientName = "upstream";
     private const int ResponseBufferCap = 64 * 1024 * 1024;
@@ -42,7 +42,8 @@ internal sealed class GatewayHandler(
                 return;
             }
             long started = Stopwatch.GetTimestamp();
-            var decision = engine.Route(body.AsSpan(0, length), key.Context with { Endpoint = endpoint });
+            // The health the gateway has seen (R-HEALTH-4): cooling providers are skipped, degraded ones tried last.
+            var decision = engine.Route(body.AsSpan(0, length), key.Context with { Endpoint = endpoint, Health = health });
             if (!decision.Succeeded)
             {
                 int status = decision.Error.Code == RouteErrorCode.ModelNotAllowed ? 403 : 400;
@@ -164,6 +165,7 @@ internal sealed class GatewayHandler(
                     }
                     catch (HttpRequestException ex)
                     {
+                        health.RecordFailure(model);
                         lastError = $"The upstream for '{model.Id}' could not be reached: {ex.Message}";
                         GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "connection failed");
                         GatewayTelemetry.Fallbacks.Add(1);
@@ -172,6 +174,7 @@ internal sealed class GatewayHandler(
                     catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
                     {
                         // No response headers within Gateway:FirstByteTimeout: a failed attempt, and the next model is tried.
+                        health.RecordFailure(model);
                         lastError = $"The upstream for '{model.Id}' sent no response within {_options.FirstByteTimeout.TotalSeconds:0.###} s.";
                         GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "first-byte timeout");
                         GatewayTelemetry.Fallbacks.Add(1);
@@ -183,6 +186,7 @@ internal sealed class GatewayHandler(
                     int status = (int)response.StatusCode;
                     if (status == 429 || status >= 500)
                     {
+                        health.RecordFailure(model, RetryAfter(response));
                         // Nothing has reached the client yet: keep this answer in case every model fails, try the next.
                         last?.Dispose();
                         lastBody = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
@@ -192,6 +196,7 @@ internal sealed class GatewayHandler(
                         GatewayTelemetry.Fallbacks.Add(1);
                         continue;
                     }
+                    health.RecordSuccess(model);
                     await RelayAsync(context, endpoint, decision, model, response, reservation);
                     return;
                 }
@@ -258,6 +263,15 @@ internal sealed class GatewayHandler(
             _ledgerOutage.Failed(logger, ex);
             pending.Add(reservation, actualUsd);
         }
+    }
+
+    /// <summary>An upstream's <c>retry-after</c> (seconds or an HTTP date), which sets the cooldown it asks for.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow is { Ticks: > 0 } left ? left : null;
+        return null;
     }
 
     /// <summary>Upstream headers a client's SDK acts on: retry hints, rate-limit state and the provider's request id.</summary>

@@ -31,8 +31,23 @@ public sealed class GatewayOptions
     /// <value>The default is 2 seconds.</value>
     public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Routing around failing providers (BRIEF §21): <c>Gateway:Health:FailureThreshold</c>, <c>CooldownSeconds</c>.</summary>
+    public HealthOptions Health { get; set; } = new();
+
     /// <summary>The <c>anthropic-version</c> sent upstream when the client sent none.</summary>
     public string AnthropicVersion { get; set; } = "2023-06-01";
+}
+
+/// <summary>The gateway's health tracking of models and providers.</summary>
+public sealed class HealthOptions
+{
+    /// <summary>Consecutive failures (5xx, 429, timeouts, connection failures) that start a cooldown.</summary>
+    /// <value>The default is 3.</value>
+    public int FailureThreshold { get; set; } = 3;
+
+    /// <summary>How long a cooldown lasts when the upstream gave no <c>retry-after</c>, in seconds.</summary>
+    /// <value>The default is 30.</value>
+    public int CooldownSeconds { get; set; } = 30;
 }
 
 /// <summary>One provider's upstream.</summary>

@@ -57,6 +57,8 @@ public enum RouteWarnings : byte
     AutoAliasImageGeneration = 8,
     /// <summary><c>previous_response_not_estimated</c>: a Responses request continues an earlier response (<c>previous_response_id</c>) whose turns live at the provider and are not in the estimate.</summary>
     PreviousResponseNotEstimated = 16,
+    /// <summary><c>cooling_down_served</c>: every eligible candidate is cooling down, so the least-bad one serves.</summary>
+    CoolingDownServed = 32,
 }
 
 /// <summary>Wire names of error codes and warnings.</summary>
@@ -83,5 +85,6 @@ public static class RouteErrors
         if ((warnings & RouteWarnings.ImageBeforeText) != 0) yield return "image_before_text";
         if ((warnings & RouteWarnings.AutoAliasImageGeneration) != 0) yield return "auto_alias_image_generation";
         if ((warnings & RouteWarnings.PreviousResponseNotEstimated) != 0) yield return "previous_response_not_estimated";
+        if ((warnings & RouteWarnings.CoolingDownServed) != 0) yield return "cooling_down_served";
     }
 }

@@ -22,6 +22,12 @@ public readonly struct RouteContext
     /// on the heuristic estimate routes again with <see cref="ExactTokensMode.Always"/>; <c>null</c> keeps the catalog's mode.
     /// </summary>
     public ExactTokensMode? ExactTokens { get; init; }
+
+    /// <summary>
+    /// The host's health view (spec R-HEALTH-1): candidates cooling down are rejected (<c>cooling_down</c>) unless
+    /// nothing else is eligible, degraded ones rank after healthy ones. <c>null</c>: every model is healthy.
+    /// </summary>
+    public IModelHealth? Health { get; init; }
 }
 
 /// <summary>Why a candidate model cannot serve a request.</summary>
@@ -59,4 +65,6 @@ public enum RejectionReason : byte
     ResolutionNotAllowed,
     /// <summary>Its upstream cannot take the request's shape as-is (its <c>Endpoints</c>).</summary>
     EndpointUnsupported,
+    /// <summary>In a cooldown by the host's health view (<see cref="RouteContext.Health"/>).</summary>
+    CoolingDown,
 }

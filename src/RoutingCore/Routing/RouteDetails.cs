@@ -29,6 +29,7 @@ public sealed record RouteExplanation(ModelEntry Model, string Status, double Sc
         RejectionReason.AspectRatioNotAllowed => "aspect_ratio_not_allowed",
         RejectionReason.ResolutionNotAllowed => "resolution_not_allowed",
         RejectionReason.EndpointUnsupported => "endpoint_unsupported",
+        RejectionReason.CoolingDown => "cooling_down",
         _ => reason.ToString(),
     };
 

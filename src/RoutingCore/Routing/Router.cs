@@ -16,6 +16,7 @@ internal static class Router
         public double Score;
         public long CostPico;
         public bool Meets;
+        public bool Degraded;
     }
 
     [InlineArray(FallbackBuffer.MaxCount + 1)]
@@ -64,7 +65,8 @@ internal static class Router
         }
         // An allow-list may exclude the models that dominate others, and an explanation lists every candidate:
         // both walk the full list. Otherwise the frontier gives the same decision (spec R-POL-5).
-        bool full = context.AllowedModels is not null || details is { Explain: true };
+        // A health view can cool down the models that dominate others: it walks the full list too (R-HEALTH-1).
+        bool full = context.AllowedModels is not null || details is { Explain: true } || context.Health is not null;
         var decision = RouteAlias(snapshot, facts, context, details, alias, aliasKind, full ? candidates : frontier, candidates, needs, warnings, required);
         return difficulty is null ? decision : decision with { Difficulty = difficulty, RequiredQuality = required };
     }
@@ -102,6 +104,8 @@ internal static class Router
         }
         details?.SetImageTokens(model);
         FallbackBuffer none = default;
+        // A pinned or direct model has nothing to fall back to: it serves while cooling down, and says so.
+        if (context.Health?.GetStatus(model) == HealthStatus.CoolingDown) warnings |= RouteWarnings.CoolingDownServed;
         return new RouteDecision(snapshot, facts.Endpoint, default, model, alias, kind, needs, estimate, warnings, facts.ImageCount, none, 0, facts.Forward);
     }
 
@@ -112,18 +116,19 @@ internal static class Router
         double need = required ?? 0;
         var policy = snapshot.Policy;
         int keep = Math.Min(snapshot.MaxFallbacks, FallbackBuffer.MaxCount) + 1;
-        TopBuffer top = default;
-        int count = 0;
+        TopBuffer top = default, cooling = default;
+        int count = 0, coolingCount = 0;
         int reasons = 0;
         bool explain = details is { Explain: true };
         var allowed = context.AllowedModels;
+        var health = context.Health;
         long? maxCost = MaxPico(context);
 
         foreach (var model in candidates)
         {
             // Candidates come ordered by the policy's score bound: once the next bound is below the worst score
             // kept, no later candidate can enter the top (ties still enter, so tie-breaking is unaffected).
-            if (count == keep && !explain && !byQuality && policy.MaxScore(model) < top[keep - 1].Score) break;
+            if (count == keep && !explain && !byQuality && health is null && policy.MaxScore(model) < top[keep - 1].Score) break;
             RejectionReason reason;
             CostEstimate estimate = default;
             if (allowed is not null && !allowed.Contains(model.Id)) reason = RejectionReason.NotAllowed;
@@ -136,10 +141,25 @@ internal static class Router
             }
             // With a Tradeoff the score is the quality margin over the required quality (>= 0: meets it).
             double score = byQuality ? model.Quality - need : policy.Score(model, estimate);
+            var status = health?.GetStatus(model) ?? HealthStatus.Healthy;
+            var ranked = new Ranked { Model = model, Score = score, CostPico = estimate.CostPicoUsd, Meets = model.Quality >= need, Degraded = status == HealthStatus.Degraded };
+            if (status == HealthStatus.CoolingDown)
+            {
+                // Kept aside: the least-bad of them serves only when nothing else is eligible (R-HEALTH-1).
+                if (explain) details!.CandidateList.Add(new RouteExplanation(model, "rejected", score, estimate.CostUsd, RejectionReason.CoolingDown));
+                Insert(ref cooling, ref coolingCount, keep, ranked, byQuality);
+                continue;
+            }
             if (explain) details!.CandidateList.Add(new RouteExplanation(model, "eligible", score, estimate.CostUsd, RejectionReason.None));
-            Insert(ref top, ref count, keep, new Ranked { Model = model, Score = score, CostPico = estimate.CostPicoUsd, Meets = model.Quality >= need }, byQuality);
+            Insert(ref top, ref count, keep, ranked, byQuality);
         }
 
+        if (count == 0 && coolingCount > 0)
+        {
+            top = cooling;
+            count = coolingCount;
+            warnings |= RouteWarnings.CoolingDownServed;
+        }
         if (count == 0)
         {
             // Nothing on the frontier is eligible, so nothing at all is; the reasons come from every candidate.
@@ -186,13 +206,17 @@ internal static class Router
     private static void Insert(ref TopBuffer top, ref int count, int keep, Ranked item, bool byQuality)
     {
         int at = count;
-        while (at > 0 && (byQuality ? BetterByQuality(item, top[at - 1]) : Better(item, top[at - 1]))) at--;
+        while (at > 0 && Ahead(item, top[at - 1], byQuality)) at--;
         if (at >= keep) return;
         int last = Math.Min(count, keep - 1);
         for (int i = last; i > at; i--) top[i] = top[i - 1];
         top[at] = item;
         if (count < keep) count++;
     }
+
+    /// <summary>Healthy before degraded (R-HEALTH-1), then the ranking of the mode.</summary>
+    private static bool Ahead(in Ranked a, in Ranked b, bool byQuality) =>
+        a.Degraded != b.Degraded ? !a.Degraded : byQuality ? BetterByQuality(a, b) : Better(a, b);
 
     /// <summary>
     /// With a Tradeoff (R-DIFF-5): candidates that meet the required quality first, cheapest first (then higher

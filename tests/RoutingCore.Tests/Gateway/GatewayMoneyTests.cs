@@ -516,3 +516,47 @@ public sealed class GatewayResponsesTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class GatewayHealthTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private const string Ok = """{"id":"x","choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}""";
+
+    [Fact]
+    public async Task AProviderThatKeepsFailing_CoolsDown_AndLaterRequestsGoStraightToTheNextModel()
+    {
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, new() { ["Gateway:Health:FailureThreshold"] = "2" });
+        try
+        {
+            string json = """{"model":"flux-auto","messages":[{"role":"user","content":"say hello"}]}""";
+            var first = app.Services.GetRequiredService<IRoutingEngine>().Route(Encoding.UTF8.GetBytes(json));
+            string failing = first.Model!.Provider;
+            for (int i = 0; i < 2; i++)
+            {
+                _upstream.Script.Enqueue(FakeUpstream.Json(503, """{"error":{"message":"overloaded","type":"server_error"}}"""));
+                _upstream.Script.Enqueue(FakeUpstream.Json(200, Ok));
+                using var served = await client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            }
+            Assert.Equal(4, _upstream.Requests.Count); // each paid the failed attempt
+            _upstream.Script.Enqueue(FakeUpstream.Json(200, Ok));
+            using var third = await client.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+            var requests = _upstream.Requests.ToArray();
+            Assert.Equal(5, requests.Length); // the cooling provider was not tried
+            Assert.DoesNotContain($"/{failing}/", requests[4].Path, StringComparison.Ordinal);
+            Assert.NotEqual(first.ModelId, string.Join(",", third.Headers.GetValues("x-routingcore-model")));
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

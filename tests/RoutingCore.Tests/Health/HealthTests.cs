@@ -1,0 +1,131 @@
+using FsCheck;
+using FsCheck.Fluent;
+using RoutingCore.Testing;
+
+namespace RoutingCore.Tests.Health;
+
+/// <summary>spec/health.md R-HEALTH-1..3: the router reads a health view; the in-process tracker keeps one.</summary>
+public class HealthTests
+{
+    /// <summary>A fixed view: what a snapshot of a tracker is at one moment.</summary>
+    private sealed class FixedHealth(Dictionary<string, HealthStatus> status) : IModelHealth
+    {
+        public HealthStatus GetStatus(ModelEntry model) => status.GetValueOrDefault(model.Id);
+    }
+
+    /// <summary>A clock the test moves.</summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        public DateTimeOffset Now = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static readonly byte[] Easy = """{"model":"flux-auto","messages":[{"role":"user","content":"say hello"}]}"""u8.ToArray();
+
+    [Fact]
+    public void ACoolingDownCandidate_IsRejectedWithCoolingDown_AndTheNextOneServes()
+    {
+        var first = TestKit.Engine.Route(Easy);
+        var health = new FixedHealth(new() { [first.ModelId!] = HealthStatus.CoolingDown });
+        var details = new RouteDetails { Explain = true };
+        var d = TestKit.Engine.Route(Easy, new RouteContext { Health = health }, details);
+        Assert.Equal(first.GetFallback(0).Id, d.ModelId);
+        Assert.Contains(details.Candidates, c => c.Model.Id == first.ModelId && c.Status == "rejected" && c.ReasonText == "cooling_down");
+        Assert.DoesNotContain("cooling_down_served", RouteErrors.WarningNames(d.Warnings));
+    }
+
+    [Fact]
+    public void WhenEveryEligibleCandidateCoolsDown_TheLeastBadServes_WithAWarning()
+    {
+        var all = TestKit.Engine.Catalog.Models.ToDictionary(m => m.Id, _ => HealthStatus.CoolingDown);
+        var first = TestKit.Engine.Route(Easy);
+        var d = TestKit.Engine.Route(Easy, new RouteContext { Health = new FixedHealth(all) });
+        Assert.Equal(first.ModelId, d.ModelId); // the ranking among them is the usual one
+        Assert.Contains("cooling_down_served", RouteErrors.WarningNames(d.Warnings));
+        var pinned = TestKit.Engine.Route("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""u8, new RouteContext { Health = new FixedHealth(all) });
+        Assert.Equal("gpt-5", pinned.ModelId);
+        Assert.Contains("cooling_down_served", RouteErrors.WarningNames(pinned.Warnings));
+    }
+
+    [Fact]
+    public void DegradedCandidates_RankAfterHealthyOnes()
+    {
+        var first = TestKit.Engine.Route(Easy);
+        var d = TestKit.Engine.Route(Easy, new RouteContext { Health = new FixedHealth(new() { [first.ModelId!] = HealthStatus.Degraded }) });
+        Assert.Equal(first.GetFallback(0).Id, d.ModelId); // every healthy candidate ranks first: the next one serves
+        Assert.DoesNotContain(Enumerable.Range(0, d.FallbackCount).Select(d.GetFallback), m => m.Id == first.ModelId); // 12 healthy ones precede it
+        var all = TestKit.Engine.Catalog.Models.ToDictionary(m => m.Id, m => m.Id == first.ModelId ? HealthStatus.Healthy : HealthStatus.Degraded);
+        Assert.Equal(first.ModelId, TestKit.Engine.Route(Easy, new RouteContext { Health = new FixedHealth(all) }).ModelId);
+    }
+
+    [Fact]
+    public void TheSameHealthSnapshotAndBytes_GiveTheSameDecision_AndCoolingModelsNeverServeWhileOthersCan_Meets_Specification()
+    {
+        var ids = TestKit.Engine.Catalog.Models.Select(m => m.Id).ToArray();
+        var gen = from spec in RoutingGenerators.Request(["flux-auto", "flux-fast", "flux-image", "gpt-5"])
+                  from cool in Gen.SubListOf(ids)
+                  from degraded in Gen.SubListOf(ids)
+                  select (spec, cool, degraded);
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var map = new Dictionary<string, HealthStatus>();
+            foreach (var id in t.degraded) map[id] = HealthStatus.Degraded;
+            foreach (var id in t.cool) map[id] = HealthStatus.CoolingDown;
+            var context = new RouteContext { Health = new FixedHealth(map) };
+            var body = t.spec.ToJson();
+            var a = TestKit.Engine.Route(body, context);
+            var b = TestKit.Engine.Route(body, context);
+            Assert.Equal(a.ModelId, b.ModelId);
+            Assert.Equal(a.Warnings, b.Warnings);
+            var plain = TestKit.Engine.Route(body);
+            Assert.Equal(plain.Succeeded, a.Succeeded); // health never makes a request unroutable
+            if (a.Succeeded && a.AliasKind != AliasKind.Direct && map.GetValueOrDefault(a.ModelId!) == HealthStatus.CoolingDown)
+                Assert.Contains("cooling_down_served", RouteErrors.WarningNames(a.Warnings));
+        }));
+    }
+
+    [Fact]
+    public void RoutingWithAHealthView_AllocatesNothing()
+    {
+        var health = new FixedHealth(new() { ["gpt-5-nano"] = HealthStatus.CoolingDown, ["gpt-4o-mini"] = HealthStatus.Degraded });
+        var context = new RouteContext { Health = health };
+        for (int i = 0; i < 10; i++) TestKit.Engine.Route(Easy, context);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) TestKit.Engine.Route(Easy, context);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void TheTracker_CoolsAfterTheThreshold_HonoursRetryAfter_AndHalfOpensAfterTheCooldown()
+    {
+        var time = new ManualTime();
+        var tracker = new ModelHealthTracker(failureThreshold: 3, cooldown: TimeSpan.FromSeconds(30), time);
+        var catalog = TestKit.Engine.Catalog;
+        var nano = catalog.Models.Single(m => m.Id == "gpt-5-nano");
+        var mini = catalog.Models.Single(m => m.Id == "gpt-5-mini"); // same provider
+        var haiku = catalog.Models.Single(m => m.Id == "claude-haiku-4-5");
+
+        tracker.RecordFailure(nano);
+        tracker.RecordFailure(nano);
+        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(nano));
+        tracker.RecordFailure(nano);
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(nano));
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(mini)); // the provider failed three times too
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(haiku));
+
+        time.Now += TimeSpan.FromSeconds(31);
+        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(nano)); // half-open: tried after healthy candidates
+        tracker.RecordFailure(nano);
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(nano)); // one more failure: a new cooldown at once
+        time.Now += TimeSpan.FromSeconds(31);
+        tracker.RecordSuccess(nano);
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(nano));
+
+        tracker.RecordFailure(haiku, retryAfter: TimeSpan.FromSeconds(120));
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(haiku)); // retry-after cools at once, for as long as it says
+        time.Now += TimeSpan.FromSeconds(100);
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(haiku));
+        time.Now += TimeSpan.FromSeconds(21);
+        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(haiku));
+    }
+}
