@@ -13,7 +13,7 @@ internal static class CliApp
     private const string Usage = """
         usage:
           routingcore route FILE... [--endpoint auto|chat|messages|images|responses] [--catalog FILE] [--allow ID,ID]
-                                    [--max-cost USD] [--json] [--explain] [--upstream-body DIR]
+                                    [--max-cost USD] [--json] [--explain] [--upstream-body DIR] [--health FILE]
           routingcore meter REQUEST RESPONSE [--endpoint …] [--catalog FILE] [--json]
           routingcore models [--catalog FILE] [--json]
 
@@ -33,7 +33,7 @@ internal static class CliApp
         }
         var command = args[0];
         var files = new List<string>();
-        string? catalog = null, allow = null, maxCost = null, endpoint = null, upstreamDir = null;
+        string? catalog = null, allow = null, maxCost = null, endpoint = null, upstreamDir = null, healthFile = null;
         bool json = false, explain = false;
         for (int i = 1; i < args.Length; i++)
         {
@@ -48,6 +48,7 @@ internal static class CliApp
                 case "--max-cost": maxCost = Value() ?? ""; break;
                 case "--endpoint": endpoint = Value() ?? ""; break;
                 case "--upstream-body": upstreamDir = Value() ?? ""; break;
+                case "--health": healthFile = Value() ?? ""; break;
                 default:
                     if (a.StartsWith("--", StringComparison.Ordinal)) return Fail(stderr, $"unknown option '{a}'");
                     files.Add(a);
@@ -111,6 +112,18 @@ internal static class CliApp
             if (!decimal.TryParse(maxCost, NumberStyles.Number, CultureInfo.InvariantCulture, out var max) || max < 0)
                 return Fail(stderr, $"--max-cost must be a non-negative number of USD, not '{maxCost}'");
             context = context with { MaxCostUsd = max };
+        }
+
+        if (healthFile is not null)
+        {
+            try
+            {
+                context = context with { Health = HealthSnapshotFile.Load(healthFile) };
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException)
+            {
+                return Fail(stderr, $"--health '{healthFile}': {ex.Message}");
+            }
         }
 
         // Read every file first: a missing file is a usage error before anything is routed.

@@ -4,7 +4,7 @@ namespace RoutingCore;
 
 /// <summary>One candidate of an alias decision, as <see cref="RouteDetails.Explain"/> records it.</summary>
 /// <param name="Model">The candidate.</param>
-/// <param name="Status"><c>chosen</c>, <c>eligible</c> or <c>rejected</c>.</param>
+/// <param name="Status"><c>chosen</c>, <c>eligible</c>, <c>degraded</c> (eligible, ranked after healthy ones by the health view) or <c>rejected</c>.</param>
 /// <param name="Score">The policy score (NaN when rejected before scoring).</param>
 /// <param name="CostUsd">Its estimated cost (0 when rejected before estimating).</param>
 /// <param name="Reason">Why it was rejected.</param>

@@ -150,7 +150,7 @@ internal static class Router
                 Insert(ref cooling, ref coolingCount, keep, ranked, byQuality);
                 continue;
             }
-            if (explain) details!.CandidateList.Add(new RouteExplanation(model, "eligible", score, estimate.CostUsd, RejectionReason.None));
+            if (explain) details!.CandidateList.Add(new RouteExplanation(model, ranked.Degraded ? "degraded" : "eligible", score, estimate.CostUsd, RejectionReason.None));
             Insert(ref top, ref count, keep, ranked, byQuality);
         }
 
@@ -256,14 +256,14 @@ internal static class Router
         {
             if (ReferenceEquals(list[i].Model, chosen)) list[i] = list[i] with { Status = "chosen" };
         }
-        // Chosen first, then eligible in the decision's order, then rejected by id.
+        // Chosen first, then eligible in the decision's order, then degraded ones (R-HEALTH-1) likewise, then rejected by id.
         list.Sort(byQuality ? ByQuality : ByScore);
 
         static int ByScore(RouteExplanation a, RouteExplanation b)
         {
             int ra = Rank(a.Status), rb = Rank(b.Status);
             if (ra != rb) return ra.CompareTo(rb);
-            if (ra == 2) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
+            if (ra == 3) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
             int s = b.Score.CompareTo(a.Score);
             if (s != 0) return s;
             int c = a.CostUsd.CompareTo(b.CostUsd);
@@ -275,7 +275,7 @@ internal static class Router
         {
             int ra = Rank(a.Status), rb = Rank(b.Status);
             if (ra != rb) return ra.CompareTo(rb);
-            if (ra == 2) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
+            if (ra == 3) return string.CompareOrdinal(a.Model.Id, b.Model.Id);
             bool ma = a.Score >= 0, mb = b.Score >= 0;
             if (ma != mb) return ma ? -1 : 1;
             int c = ma ? a.CostUsd.CompareTo(b.CostUsd) : b.Score.CompareTo(a.Score);
@@ -284,7 +284,7 @@ internal static class Router
             return c != 0 ? c : string.CompareOrdinal(a.Model.Id, b.Model.Id);
         }
 
-        static int Rank(string status) => status == "chosen" ? 0 : status == "eligible" ? 1 : 2;
+        static int Rank(string status) => status switch { "chosen" => 0, "eligible" => 1, "degraded" => 2, _ => 3 };
     }
 
     private static RouteError ErrorFor(RejectionReason reason, ModelEntry model, RequestFacts facts, Capabilities needs, int imageIndex)

@@ -98,6 +98,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Route_Health_ShowsCoolingDownAndDegradedCandidates_AndBadFilesAreUsageErrors()
+    {
+        var request = Write("easy.json", TestKit.Utf8("""{"model":"flux-auto","messages":[{"role":"user","content":"say hello"}]}"""));
+        var health = Write("health.json", TestKit.Utf8("""{"flexai": "cooling_down", "gpt-5-nano": "degraded"}"""));
+        var (status, output, _) = Run(["route", request, "--health", health, "--json", "--explain"]);
+        Assert.Equal(0, status);
+        using var doc = JsonDocument.Parse(output);
+        var candidates = doc.RootElement.GetProperty("candidates").EnumerateArray().ToList();
+        Assert.NotEqual("phi-4-multimodal-instruct", doc.RootElement.GetProperty("model").GetString());
+        Assert.Contains(candidates, c => c.GetProperty("model").GetString() == "phi-4-multimodal-instruct" && c.GetProperty("reason").GetString() == "cooling_down");
+        Assert.Contains(candidates, c => c.GetProperty("model").GetString() == "gpt-5-nano" && c.GetProperty("status").GetString() == "degraded");
+        var bad = Write("bad-health.json", TestKit.Utf8("""{"openai": "sleepy"}"""));
+        var (badStatus, _, error) = Run(["route", request, "--health", bad]);
+        Assert.Equal(2, badStatus);
+        Assert.Contains("unknown status 'sleepy'", error);
+    }
+
+    [Fact]
     public void Route_Stdin_IsReadForDash()
     {
         var (status, output, _) = Run(["route", "-", "--json"], TestKit.Utf8("""{"model":"flux-fast","messages":[{"role":"user","content":"hi"}]}"""));
