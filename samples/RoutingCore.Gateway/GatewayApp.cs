@@ -50,6 +50,7 @@ public static class GatewayApp
         builder.Services.AddSingleton<GatewayHandler>();
         builder.Services.TryAddSingleton(TimeProvider.System); // the PostgreSQL ledger does not register one
         builder.Services.AddSingleton<PendingSettlements>();
+        builder.Services.AddSingleton<KeyRateLimiter>();
         builder.Services.AddSingleton(sp =>
         {
             var health = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health;

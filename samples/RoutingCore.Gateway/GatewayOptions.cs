@@ -76,6 +76,12 @@ public sealed class KeyOptions
     /// <value>The default is <see cref="Budgets.BudgetPeriod.None"/>.</value>
     public BudgetPeriod BudgetPeriod { get; set; }
 
+    /// <summary>Requests this key may send per minute (per gateway instance); <c>null</c> for no limit.</summary>
+    public int? RequestsPerMinute { get; set; }
+
+    /// <summary>Tokens (estimated at admission, corrected when metered) this key may use per minute (per instance); <c>null</c> for no limit.</summary>
+    public long? TokensPerMinute { get; set; }
+
     /// <summary>What a request reserves against the budget before it is forwarded.</summary>
     /// <value>The default is <see cref="ReserveMode.Estimate"/>.</value>
     public ReserveMode Reserve { get; set; }

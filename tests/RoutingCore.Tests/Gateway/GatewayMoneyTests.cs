@@ -560,3 +560,76 @@ public sealed class GatewayHealthTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class GatewayRateLimitTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    /// <summary>A clock the test moves (30 s into a minute to start).</summary>
+    private sealed class ManualTime : TimeProvider
+    {
+        public DateTimeOffset Now = new(2026, 12, 1, 12, 0, 30, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static HttpRequestMessage Request(string key) => new(HttpMethod.Post, "/v1/chat/completions")
+    {
+        Content = new StringContent("""{"model":"gpt-5","max_tokens":10,"messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"),
+        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+    };
+
+    [Fact]
+    public async Task AKeysRequestAndTokenRates_AreEnforced_With429RateLimitedAndRetryAfter()
+    {
+        var time = new ManualTime();
+        var app = GatewayApp.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollectionForTests(_upstream, "sk-test-team");
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration, new Dictionary<string, string?>
+            {
+                ["Gateway:Keys:sk-rpm:RequestsPerMinute"] = "2",
+                ["Gateway:Keys:sk-tpm:TokensPerMinute"] = "30",
+            });
+            b.Services.AddSingleton<TimeProvider>(time);
+            b.Logging.ClearProviders();
+        });
+        await GatewayApp.InitializeAsync(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        try
+        {
+            using (var r = await client.SendAsync(Request("sk-rpm"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            using (var r = await client.SendAsync(Request("sk-rpm"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            using (var limited = await client.SendAsync(Request("sk-rpm")))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+                Assert.Equal("30", string.Join(",", limited.Headers.GetValues("retry-after"))); // the rest of this minute
+                using var doc = JsonDocument.Parse(await limited.Content.ReadAsStringAsync());
+                Assert.Equal("rate_limited", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+            }
+            Assert.Equal(2, _upstream.Requests.Count);
+            time.Now += TimeSpan.FromSeconds(31); // the next minute
+            using (var r = await client.SendAsync(Request("sk-rpm"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+
+            // 30 tokens per minute, each request estimated at 18 (8 in, 10 out) and metered at 12 (the upstream's usage):
+            // the second fits only because the first was corrected to what it used; the third does not fit.
+            using (var first = await client.SendAsync(Request("sk-tpm"))) Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            using (var second = await client.SendAsync(Request("sk-tpm"))) Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            using var third = await client.SendAsync(Request("sk-tpm"));
+            Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+            Assert.Contains("tokens per minute", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(5, _upstream.Requests.Count);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
