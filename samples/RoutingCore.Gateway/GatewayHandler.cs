@@ -66,7 +66,9 @@ internal sealed class GatewayHandler(
             BudgetReservation reservation;
             try
             {
-                reservation = await ledger.ReserveAsync(key.LedgerId, ReserveAmount(decision, key.Options.Reserve), context.RequestAborted);
+                using var ledgerWait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                ledgerWait.CancelAfter(_options.LedgerTimeout); // a frozen database answers nothing: do not hold the client
+                reservation = await ledger.ReserveAsync(key.LedgerId, ReserveAmount(decision, key.Options.Reserve), ledgerWait.Token);
                 _ledgerOutage.Recovered(logger);
             }
             catch (Exception ex) when (LedgerOutage.IsOutage(ex, context.RequestAborted))

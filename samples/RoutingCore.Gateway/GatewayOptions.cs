@@ -27,6 +27,10 @@ public sealed class GatewayOptions
     /// <value>The default is 5 seconds.</value>
     public int LedgerRetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>How long a reservation may wait for the ledger (a frozen database) before the request gets <c>503 ledger_unavailable</c>.</summary>
+    /// <value>The default is 5 seconds.</value>
+    public TimeSpan LedgerTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often a settlement the ledger could not take, or the start-up work on an unreachable ledger, is retried.</summary>
     /// <value>The default is 2 seconds.</value>
     public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(2);

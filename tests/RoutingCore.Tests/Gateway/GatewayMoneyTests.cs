@@ -633,3 +633,57 @@ public sealed class GatewayRateLimitTests : IAsyncLifetime
         }
     }
 }
+
+public sealed class FrozenLedgerTests : IAsyncLifetime
+{
+    private FakeUpstream _upstream = null!;
+
+    public async Task InitializeAsync() => _upstream = await FakeUpstream.StartAsync();
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    /// <summary>A ledger that never answers a reservation, as a frozen database does (until the caller gives up).</summary>
+    private sealed class FrozenLedger : IBudgetLedger
+    {
+        public async ValueTask<BudgetReservation> ReserveAsync(string key, decimal estimatedUsd, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+        public ValueTask<bool> SettleAsync(BudgetReservation reservation, decimal actualUsd, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+        public ValueTask<bool> ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default) => ValueTask.FromResult(true);
+        public ValueTask<BudgetStatus> GetAsync(string key, CancellationToken cancellationToken = default) => default;
+        public ValueTask SetLimitAsync(string key, decimal limitUsd, BudgetPeriod period, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AFrozenLedger_Gives503AfterTheLedgerTimeout_NotAHang()
+    {
+        var app = GatewayApp.Create([], b =>
+        {
+            b.Configuration.AddInMemoryCollectionForTests(_upstream, "sk-test-team");
+            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration,
+                new Dictionary<string, string?> { ["Gateway:LedgerTimeout"] = "00:00:00.300" });
+            b.Services.AddSingleton<IBudgetLedger>(new FrozenLedger());
+            b.Logging.ClearProviders();
+        });
+        await GatewayApp.InitializeAsync(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(20) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test-team");
+        try
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("ledger_unavailable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Empty(_upstream.Requests);
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
