@@ -10,8 +10,8 @@ public sealed class OfficialSdkFactAttribute : FactAttribute
 
     public OfficialSdkFactAttribute()
     {
-        if (NodeModules is not { } dir || !File.Exists(Path.Combine(dir, "openai", "package.json")))
-            Skip = "Needs node and the openai npm package: npm install --prefix /tmp/sdk openai@6, then ROUTINGCORE_SDK_NODE_MODULES=/tmp/sdk/node_modules (.ci/run does this).";
+        if (NodeModules is not { } dir || !File.Exists(Path.Combine(dir, "openai", "package.json")) || !File.Exists(Path.Combine(dir, "@anthropic-ai", "sdk", "package.json")))
+            Skip = "Needs node and the openai and @anthropic-ai/sdk npm packages: npm install --prefix /tmp/sdk openai@6 @anthropic-ai/sdk, then ROUTINGCORE_SDK_NODE_MODULES=/tmp/sdk/node_modules (.ci/run does this).";
     }
 }
 
@@ -60,6 +60,51 @@ public sealed class OfficialSdkTests : IAsyncLifetime
             Assert.Equal("over_budget", results["over-budget"].GetProperty("code").GetString());
             Assert.True(results["models"].GetProperty("created").GetBoolean());
             Assert.Equal(3, _upstream.Requests.Count); // the over-budget call never went upstream
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> RunNodeAsync(string script, HttpClient client)
+    {
+        var start = new ProcessStartInfo("node", Path.Combine(AppContext.BaseDirectory, "Gateway", "Sdk", script))
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["NODE_PATH"] = OfficialSdkFactAttribute.NodeModules;
+        start.Environment["GATEWAY_URL"] = client.BaseAddress!.ToString().TrimEnd('/');
+        start.Environment["GATEWAY_KEY"] = "sk-test-team";
+        start.Environment["TINY_KEY"] = "sk-tiny-budget";
+        using var node = Process.Start(start)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        Assert.True(node.WaitForExit(60_000), "node did not finish within 60 s");
+        var results = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("check").GetString()!);
+        Assert.True(results.Count > 0, await stderr);
+        return results;
+    }
+
+    [OfficialSdkFact]
+    public async Task TheOfficialAnthropicClient_CreatesAndStreamsMessages_AndStopsOnOverBudget()
+    {
+        _upstream.Script.Enqueue(FakeUpstream.Json(200, Sample("anthropic.response.json")));
+        _upstream.Script.Enqueue(FakeUpstream.Sse(Events("anthropic-stream.response.sse")));
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, []);
+        try
+        {
+            var results = await RunNodeAsync("anthropic-e2e.mjs", client);
+            Assert.Equal(3, results.Count);
+            Assert.All(results.Values, r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
+            Assert.StartsWith("Chapter 3", results["messages-create"].GetProperty("text").GetString(), StringComparison.Ordinal);
+            Assert.False(string.IsNullOrEmpty(results["messages-stream"].GetProperty("text").GetString()));
+            Assert.Equal(429, results["over-budget"].GetProperty("status").GetInt32());
+            Assert.Equal(2, _upstream.Requests.Count); // the over-budget call never went upstream, and was not retried there
+            Assert.All(_upstream.Requests, r => Assert.EndsWith("/messages", r.Path, StringComparison.Ordinal));
         }
         finally
         {
