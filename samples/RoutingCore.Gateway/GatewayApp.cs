@@ -51,6 +51,19 @@ public static class GatewayApp
         builder.Services.TryAddSingleton(TimeProvider.System); // the PostgreSQL ledger does not register one
         builder.Services.AddSingleton<PendingSettlements>();
         builder.Services.AddSingleton<KeyRateLimiter>();
+        // Per-key limits across instances on Redis when ConnectionStrings:Redis is set; the gateway starts without it.
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            var redisOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis);
+            redisOptions.AbortOnConnectFail = false;
+            if (!redis.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.SyncTimeout = 1000;
+            if (!redis.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.AsyncTimeout = 1000;
+            if (!redis.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.ConnectTimeout = 5000;
+            builder.Services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => StackExchange.Redis.ConnectionMultiplexer.Connect(redisOptions));
+            builder.Services.AddSingleton(sp => new RoutingCore.Redis.RedisRateLimiter(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+        }
+        builder.Services.AddSingleton(sp => new RateLimits(sp.GetRequiredService<KeyRateLimiter>(), sp.GetService<RoutingCore.Redis.RedisRateLimiter>(),
+            sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits, sp.GetRequiredService<ILogger<RateLimits>>()));
         builder.Services.AddSingleton(sp =>
         {
             var health = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health;
@@ -86,6 +99,8 @@ public static class GatewayApp
     public static async Task InitializeAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // Connect to Redis before traffic (it keeps reconnecting on its own; an unreachable Redis does not stop the gateway).
+        _ = app.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>();
         try
         {
             await ApplyLedgerSetupAsync(app.Services, CancellationToken.None);

@@ -15,7 +15,7 @@ namespace RoutingCore.Gateway;
 /// </summary>
 internal sealed class GatewayHandler(
     IRoutingEngine engine, IBudgetLedger ledger, KeyAuthenticator keys, IHttpClientFactory clients,
-    IOptions<GatewayOptions> options, PendingSettlements pending, ModelHealthTracker health, KeyRateLimiter limits, ILogger<GatewayHandler> logger)
+    IOptions<GatewayOptions> options, PendingSettlements pending, ModelHealthTracker health, RateLimits limits, ILogger<GatewayHandler> logger)
 {
     public const string ClientName = "upstream";
     private const int ResponseBufferCap = 64 * 1024 * 1024;
@@ -55,14 +55,14 @@ internal sealed class GatewayHandler(
             }
             // Per-key rates (R-GW-19): refused before any budget is held or anything goes upstream.
             long estimatedTokens = decision.Estimate.InputTokens + decision.Estimate.OutputTokens;
-            if (limits.TryAdmit(key.LedgerId, key.Options, estimatedTokens, out long window) is { } refusal)
+            var (refusal, ticket) = await limits.AdmitAsync(key.LedgerId, key.Options, estimatedTokens);
+            if (refusal is { } refused)
             {
-                context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await ErrorShapes.WriteAsync(context, endpoint, 429, "rate_limited", null,
-                    $"This key's {refusal.Limit} limit is reached; retry after {refusal.RetryAfterSeconds} s.");
+                context.Response.Headers.RetryAfter = refused.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await ErrorShapes.WriteAsync(context, endpoint, refused.Status, refused.Code, null, refused.Message);
                 return;
             }
-            context.Items[RateWindowKey] = (key.LedgerId, window, estimatedTokens);
+            context.Items[RateWindowKey] = ticket;
             BudgetReservation reservation;
             try
             {
@@ -418,8 +418,8 @@ internal sealed class GatewayHandler(
             // A client that left is billed for what was served: the usage metered so far, else the input estimate
             // plus the output counted from the text streamed (the meter's estimate), never less than the input.
             decimal cost = gone ? Math.Max(usage.CostUsd, InputCost(decision)) : usage.CostUsd;
-            if (context.Items[RateWindowKey] is (string rateKey, long rateWindow, long rateEstimate))
-                limits.Correct(rateKey, rateWindow, rateEstimate, usage.InputTokens + usage.CachedInputTokens + usage.CacheWriteTokens + usage.OutputTokens);
+            if (context.Items[RateWindowKey] is RateLimits.Ticket ticket)
+                await limits.CorrectAsync(ticket, usage.InputTokens + usage.CachedInputTokens + usage.CacheWriteTokens + usage.OutputTokens);
             // Settled before the response completes, so the next request of this key sees the spend.
             await SettleSafelyAsync(reservation, cost);
             if (logger.IsEnabled(LogLevel.Information))

@@ -38,6 +38,9 @@ public sealed class GatewayOptions
     /// <summary>Routing around failing providers (BRIEF §21): <c>Gateway:Health:FailureThreshold</c>, <c>CooldownSeconds</c>.</summary>
     public HealthOptions Health { get; set; } = new();
 
+    /// <summary>Per-key limits when Redis is unreachable: <c>Gateway:Limits:FailMode</c>.</summary>
+    public LimitsOptions Limits { get; set; } = new();
+
     /// <summary>The <c>anthropic-version</c> sent upstream when the client sent none.</summary>
     public string AnthropicVersion { get; set; } = "2023-06-01";
 }

@@ -26,6 +26,15 @@ internal static partial class GatewayTelemetry
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "The budget ledger is unreachable at start ({Error}: {Message}); the gateway starts and applies the schema and key budgets once it answers")]
     public static partial void LedgerUnreachableAtStart(ILogger logger, string error, string message);
 
+    public static readonly Counter<long> LimitsUnavailable = s_meter.CreateCounter<long>("routingcore.gateway.limits_unavailable", "{request}",
+        "Requests whose per-key limits could not be checked because Redis was unreachable (admitted or refused by Gateway:Limits:FailMode).");
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "Redis is unreachable for per-key limits ({Message}); fail mode {FailMode} until it answers")]
+    public static partial void LimitsDown(ILogger logger, string failMode, string message);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Redis answers again for per-key limits")]
+    public static partial void LimitsUp(ILogger logger);
+
     [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "The budget ledger is unreachable ({Error}: {Message}); budgeted requests get 503 ledger_unavailable until it answers")]
     public static partial void LedgerDown(ILogger logger, string error, string message);
 

@@ -29,7 +29,8 @@ public sealed class GatewayTests : IAsyncLifetime
         (_gateway, _client) = await StartGatewayAsync(_upstream, new Dictionary<string, string?>());
     }
 
-    internal static async Task<(WebApplication App, HttpClient Client)> StartGatewayAsync(FakeUpstream? upstream, Dictionary<string, string?> extra)
+    internal static async Task<(WebApplication App, HttpClient Client)> StartGatewayAsync(FakeUpstream? upstream, Dictionary<string, string?> extra,
+        Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -53,6 +54,7 @@ public sealed class GatewayTests : IAsyncLifetime
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Logging.ClearProviders();
+            services?.Invoke(b.Services);
         });
         await GatewayApp.InitializeAsync(app);
         await app.StartAsync();

@@ -12,7 +12,7 @@ public class PublicApiTests
 {
     public static TheoryData<string> Assemblies() => new()
     {
-        "RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers",
+        "RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers", "RoutingCore.Redis",
     };
 
     [Theory]
@@ -37,7 +37,7 @@ public class PublicApiTests
     [Fact]
     public void EveryPublicMember_HasXmlDocs()
     {
-        foreach (var name in (string[])["RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers"])
+        foreach (var name in (string[])["RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers", "RoutingCore.Redis"])
         {
             var assembly = Assembly.Load(name);
             var xml = Path.ChangeExtension(assembly.Location, ".xml");

@@ -1,0 +1,81 @@
+using RoutingCore.Redis;
+using StackExchange.Redis;
+
+namespace RoutingCore.Gateway;
+
+/// <summary>How the gateway treats per-key limits when Redis cannot be asked (<c>Gateway:Limits:FailMode</c>).</summary>
+public enum LimitsFailMode
+{
+    /// <summary>Admit the request (logged once per outage, counted).</summary>
+    Open,
+    /// <summary>Refuse it with <c>503 limits_unavailable</c>.</summary>
+    Closed,
+}
+
+/// <summary>The <c>Gateway:Limits</c> section.</summary>
+public sealed class LimitsOptions
+{
+    /// <summary>What happens when Redis is unreachable.</summary>
+    /// <value>The default is <see cref="LimitsFailMode.Open"/>.</value>
+    public LimitsFailMode FailMode { get; set; }
+}
+
+/// <summary>
+/// Per-key request and token rates (R-GW-19): across instances on Redis when <c>ConnectionStrings:Redis</c> is set
+/// (<see cref="RedisRateLimiter"/>), else in this instance (<see cref="KeyRateLimiter"/>).
+/// </summary>
+internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared, LimitsOptions options, ILogger<RateLimits> logger)
+{
+    private int _down;
+
+    /// <summary>An admitted request's window, to correct its tokens when metered.</summary>
+    public readonly record struct Ticket(string Key, long Window, long Estimate, bool Shared);
+
+    /// <summary>The refusal to answer with, or null with the admitted request's ticket.</summary>
+    public readonly record struct Refusal(int Status, string Code, string Message, int RetryAfterSeconds);
+
+    public async Task<(Refusal? Refusal, Ticket Ticket)> AdmitAsync(string key, KeyOptions o, long tokens)
+    {
+        if (o.RequestsPerMinute is null && o.TokensPerMinute is null) return (null, new Ticket(key, 0, tokens, false));
+        if (shared is null)
+        {
+            var r = local.TryAdmit(key, o, tokens, out long minute);
+            return (r is { } x ? new Refusal(429, "rate_limited", $"This key's {x.Limit} limit is reached; retry after {x.RetryAfterSeconds} s.", x.RetryAfterSeconds) : null,
+                new Ticket(key, minute, tokens, false));
+        }
+        try
+        {
+            var result = await shared.TryAdmitAsync(key, o.RequestsPerMinute, o.TokensPerMinute, tokens);
+            if (Interlocked.Exchange(ref _down, 0) == 1) GatewayTelemetry.LimitsUp(logger);
+            int retry = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.TotalSeconds));
+            return (result.Admitted ? null : new Refusal(429, "rate_limited", $"This key's {result.Limit} limit is reached; retry after {retry} s.", retry),
+                new Ticket(key, result.Window, tokens, true));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            GatewayTelemetry.LimitsUnavailable.Add(1);
+            if (Interlocked.Exchange(ref _down, 1) == 0) GatewayTelemetry.LimitsDown(logger, options.FailMode.ToString(), ex.Message);
+            return options.FailMode == LimitsFailMode.Closed
+                ? (new Refusal(503, "limits_unavailable", "The rate-limit store is unreachable; retry shortly.", 5), default)
+                : (null, default);
+        }
+    }
+
+    public async Task CorrectAsync(Ticket ticket, long actualTokens)
+    {
+        if (ticket.Key is null || ticket.Window == 0) return;
+        if (!ticket.Shared)
+        {
+            local.Correct(ticket.Key, ticket.Window, ticket.Estimate, actualTokens);
+            return;
+        }
+        try
+        {
+            await shared!.CorrectAsync(ticket.Key, ticket.Window, ticket.Estimate, actualTokens);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            GatewayTelemetry.LimitsUnavailable.Add(1); // the estimate stays counted: never fewer tokens than admitted
+        }
+    }
+}

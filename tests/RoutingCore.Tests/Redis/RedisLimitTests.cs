@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using RoutingCore.Redis;
+using RoutingCore.Tests.Gateway;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace RoutingCore.Tests.Redis;
+
+/// <summary>spec/gateway.md R-GW-20: per-key limits across instances on a real Redis.</summary>
+public sealed class RedisLimitTests
+{
+    private static HttpRequestMessage Request(string key) => new(HttpMethod.Post, "/v1/chat/completions")
+    {
+        Content = new StringContent("""{"model":"gpt-5","max_tokens":10,"messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"),
+        Headers = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+    };
+
+    /// <summary>Both instances read the same fixed moment, 30 s into a minute: every call falls in one window.</summary>
+    private sealed class FixedTime : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(2026, 12, 1, 12, 0, 30, TimeSpan.Zero);
+    }
+
+    private static async Task<(WebApplication App, HttpClient Client)> Start(FakeUpstream upstream, RedisServer redis, string failMode = "Open") =>
+        await GatewayTests.StartGatewayAsync(upstream, new()
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Gateway:Keys:sk-shared:RequestsPerMinute"] = "5",
+            ["Gateway:Limits:FailMode"] = failMode,
+        }, s => s.AddSingleton<TimeProvider>(new FixedTime()));
+
+    [RedisFact]
+    public async Task ALimitOfNPerMinute_AdmitsAtMostN_AcrossTwoInstances_UnderConcurrency()
+    {
+        using var redis = new RedisServer();
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app1, client1) = await Start(upstream, redis);
+        var (app2, client2) = await Start(upstream, redis);
+        try
+        {
+            var calls = Enumerable.Range(0, 24).Select(async i =>
+            {
+                using var r = await (i % 2 == 0 ? client1 : client2).SendAsync(Request("sk-shared"));
+                return r.StatusCode;
+            });
+            var statuses = await Task.WhenAll(calls);
+            int ok = statuses.Count(s => s == HttpStatusCode.OK);
+            Assert.Equal(5, ok); // exactly N across both instances, however the 24 concurrent calls interleave
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, s.ToString()));
+            Assert.Equal(ok, upstream.Requests.Count);
+        }
+        finally
+        {
+            foreach (var c in new[] { client1, client2 }) c.Dispose();
+            foreach (var a in new[] { app1, app2 }) { await a.StopAsync(); await a.DisposeAsync(); }
+        }
+    }
+
+    [RedisFact]
+    public async Task RedisKilledMidRun_FailsOpenByDefault_AndClosedRefusesClearly_NeverA500()
+    {
+        using var redis = new RedisServer();
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (open, openClient) = await Start(upstream, redis, "Open");
+        var (closed, closedClient) = await Start(upstream, redis, "Closed");
+        try
+        {
+            using (var r = await openClient.SendAsync(Request("sk-shared"))) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            redis.Kill();
+            var started = DateTime.UtcNow;
+            for (int i = 0; i < 3; i++)
+            {
+                using var r = await openClient.SendAsync(Request("sk-shared"));
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode); // admitted: fail open
+            }
+            using var refused = await closedClient.SendAsync(Request("sk-shared"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            using var doc = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
+            Assert.Equal("limits_unavailable", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+            Assert.True(refused.Headers.Contains("retry-after"));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20), "no request hung on the dead Redis");
+        }
+        finally
+        {
+            foreach (var c in new[] { openClient, closedClient }) c.Dispose();
+            foreach (var a in new[] { open, closed }) { await a.StopAsync(); await a.DisposeAsync(); }
+        }
+    }
+
+    [RedisFact]
+    public async Task Tokens_AreCountedAtTheEstimate_AndCorrectedToTheMeteredUsage()
+    {
+        using var redis = new RedisServer();
+        using var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var limiter = new RedisRateLimiter(mux);
+        var first = await limiter.TryAdmitAsync("k", null, 100, 60);
+        Assert.True(first.Admitted);
+        Assert.False((await limiter.TryAdmitAsync("k", null, 100, 60)).Admitted); // 60 + 60 > 100
+        await limiter.CorrectAsync("k", first.Window, 60, 20);                    // it used 20
+        var third = await limiter.TryAdmitAsync("k", null, 100, 60);               // 20 + 60 <= 100
+        Assert.True(third.Admitted || third.Window != first.Window);
+        var refused = await limiter.TryAdmitAsync("k2", 1, null, 1) is { Admitted: true } ? await limiter.TryAdmitAsync("k2", 1, null, 1) : default;
+        Assert.False(refused.Admitted);
+        Assert.Equal("requests per minute", refused.Limit);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+    }
+}
