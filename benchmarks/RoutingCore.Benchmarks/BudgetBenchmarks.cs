@@ -73,3 +73,34 @@ internal static class PostgresBudgetRun
         return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p / 100 * sorted.Length) - 1)];
     }
 }
+
+/// <summary>
+/// <c>--limits-redis</c>: the per-key limit check's round trip to a throwaway loopback <c>redis-server</c> (one Lua
+/// script per admission), sequential, p50/p99 — a bounded run, not a BenchmarkDotNet one.
+/// </summary>
+internal static class RedisLimitRun
+{
+    public static async Task RunAsync(TextWriter output)
+    {
+        if (!RoutingCore.Tests.Redis.RedisServer.Available) { output.WriteLine(RoutingCore.Tests.Redis.RedisServer.SkipMessage); return; }
+        using var server = new RoutingCore.Tests.Redis.RedisServer();
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        var limiter = new RoutingCore.Redis.RedisRateLimiter(redis);
+        for (int i = 0; i < 500; i++) await limiter.TryAdmitAsync("warm-" + (i % 10), 1_000_000, 1_000_000_000, 20);
+        const int n = 10_000;
+        var admit = new double[n];
+        var watch = new Stopwatch();
+        var total = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++)
+        {
+            watch.Restart();
+            await limiter.TryAdmitAsync("sk-bench-" + (i % 100), 1_000_000, 1_000_000_000, 20);
+            admit[i] = watch.Elapsed.TotalMicroseconds;
+        }
+        total.Stop();
+        var sorted = admit.Order().ToArray();
+        double P(double p) => sorted[Math.Min(n - 1, (int)Math.Ceiling(p / 100 * n) - 1)];
+        output.WriteLine($"redis-server {server.Port} on 127.0.0.1, one admission at a time, {n} admissions over 100 keys in {total.Elapsed.TotalSeconds:0.00} s");
+        output.WriteLine($"admit (Lua check + count): p50 {P(50):0} us, p99 {P(99):0} us");
+    }
+}

@@ -8,6 +8,12 @@ if (args.Contains("--budgets-postgres"))
     await RoutingCore.Benchmarks.PostgresBudgetRun.RunAsync(Console.Out);
     return;
 }
+// --limits-redis measures the per-key limit check's round trip to a loopback Redis (p50/p99).
+if (args.Contains("--limits-redis"))
+{
+    await RoutingCore.Benchmarks.RedisLimitRun.RunAsync(Console.Out);
+    return;
+}
 // --gateway-load [seconds] measures the reference gateway's added latency on loopback (bounded runs).
 if (args.Contains("--gateway-load"))
 {

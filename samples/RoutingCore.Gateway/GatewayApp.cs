@@ -61,6 +61,9 @@ public static class GatewayApp
             if (!redis.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.ConnectTimeout = 5000;
             builder.Services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => StackExchange.Redis.ConnectionMultiplexer.Connect(redisOptions));
             builder.Services.AddSingleton(sp => new RoutingCore.Redis.RedisRateLimiter(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton(sp => new RoutingCore.Redis.RedisSharedHealth(sp.GetRequiredService<ModelHealthTracker>(),
+                sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), () => sp.GetRequiredService<IRoutingEngine>().Catalog,
+                sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health.SharedRefresh, sp.GetRequiredService<TimeProvider>()));
         }
         builder.Services.AddSingleton(sp => new RateLimits(sp.GetRequiredService<KeyRateLimiter>(), sp.GetService<RoutingCore.Redis.RedisRateLimiter>(),
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits, sp.GetRequiredService<ILogger<RateLimits>>()));
@@ -101,6 +104,7 @@ public static class GatewayApp
         ArgumentNullException.ThrowIfNull(app);
         // Connect to Redis before traffic (it keeps reconnecting on its own; an unreachable Redis does not stop the gateway).
         _ = app.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>();
+        _ = app.Services.GetService<RoutingCore.Redis.RedisSharedHealth>(); // starts reading the shared health view
         try
         {
             await ApplyLedgerSetupAsync(app.Services, CancellationToken.None);

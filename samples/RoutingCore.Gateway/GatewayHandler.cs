@@ -15,7 +15,8 @@ namespace RoutingCore.Gateway;
 /// </summary>
 internal sealed class GatewayHandler(
     IRoutingEngine engine, IBudgetLedger ledger, KeyAuthenticator keys, IHttpClientFactory clients,
-    IOptions<GatewayOptions> options, PendingSettlements pending, ModelHealthTracker health, RateLimits limits, ILogger<GatewayHandler> logger)
+    IOptions<GatewayOptions> options, PendingSettlements pending, ModelHealthTracker localHealth, RateLimits limits, ILogger<GatewayHandler> logger,
+    RoutingCore.Redis.RedisSharedHealth? sharedHealth = null)
 {
     public const string ClientName = "upstream";
     private const int ResponseBufferCap = 64 * 1024 * 1024;
@@ -44,7 +45,7 @@ internal sealed class GatewayHandler(
             }
             long started = Stopwatch.GetTimestamp();
             // The health the gateway has seen (R-HEALTH-4): cooling providers are skipped, degraded ones tried last.
-            var decision = engine.Route(body.AsSpan(0, length), key.Context with { Endpoint = endpoint, Health = health });
+            var decision = engine.Route(body.AsSpan(0, length), key.Context with { Endpoint = endpoint, Health = (IModelHealth?)sharedHealth ?? localHealth });
             if (!decision.Succeeded)
             {
                 int status = decision.Error.Code == RouteErrorCode.ModelNotAllowed ? 403 : 400;
@@ -178,7 +179,7 @@ internal sealed class GatewayHandler(
                     }
                     catch (HttpRequestException ex)
                     {
-                        health.RecordFailure(model);
+                        await RecordFailureAsync(model);
                         lastError = $"The upstream for '{model.Id}' could not be reached: {ex.Message}";
                         GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "connection failed");
                         GatewayTelemetry.Fallbacks.Add(1);
@@ -187,7 +188,7 @@ internal sealed class GatewayHandler(
                     catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
                     {
                         // No response headers within Gateway:FirstByteTimeout: a failed attempt, and the next model is tried.
-                        health.RecordFailure(model);
+                        await RecordFailureAsync(model);
                         lastError = $"The upstream for '{model.Id}' sent no response within {_options.FirstByteTimeout.TotalSeconds:0.###} s.";
                         GatewayTelemetry.FallingBack(logger, model.Id, model.Provider, "first-byte timeout");
                         GatewayTelemetry.Fallbacks.Add(1);
@@ -199,7 +200,7 @@ internal sealed class GatewayHandler(
                     int status = (int)response.StatusCode;
                     if (status == 429 || status >= 500)
                     {
-                        health.RecordFailure(model, RetryAfter(response));
+                        await RecordFailureAsync(model, RetryAfter(response));
                         // Nothing has reached the client yet: keep this answer in case every model fails, try the next.
                         last?.Dispose();
                         lastBody = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
@@ -209,7 +210,7 @@ internal sealed class GatewayHandler(
                         GatewayTelemetry.Fallbacks.Add(1);
                         continue;
                     }
-                    health.RecordSuccess(model);
+                    await RecordSuccessAsync(model);
                     await RelayAsync(context, endpoint, decision, model, response, reservation);
                     return;
                 }
@@ -276,6 +277,21 @@ internal sealed class GatewayHandler(
             _ledgerOutage.Failed(logger, ex);
             pending.Add(reservation, actualUsd);
         }
+    }
+
+    /// <summary>Feeds the health view (R-HEALTH-4): this instance's tracker, and the shared one on Redis when configured (its errors never fail the request).</summary>
+    private async Task RecordFailureAsync(ModelEntry model, TimeSpan? retryAfter = null)
+    {
+        if (sharedHealth is null) { localHealth.RecordFailure(model, retryAfter); return; }
+        try { await sharedHealth.RecordFailureAsync(model, retryAfter); }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException) { GatewayTelemetry.LimitsUnavailable.Add(1); }
+    }
+
+    private async Task RecordSuccessAsync(ModelEntry model)
+    {
+        if (sharedHealth is null) { localHealth.RecordSuccess(model); return; }
+        try { await sharedHealth.RecordSuccessAsync(model); }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException) { GatewayTelemetry.LimitsUnavailable.Add(1); }
     }
 
     /// <summary>An upstream's <c>retry-after</c> (seconds or an HTTP date), which sets the cooldown it asks for.</summary>

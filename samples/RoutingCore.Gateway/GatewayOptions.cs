@@ -55,6 +55,10 @@ public sealed class HealthOptions
     /// <summary>How long a cooldown lasts when the upstream gave no <c>retry-after</c>, in seconds.</summary>
     /// <value>The default is 30.</value>
     public int CooldownSeconds { get; set; } = 30;
+
+    /// <summary>With Redis: how often each instance reads the cooldowns other instances started.</summary>
+    /// <value>The default is 250 ms.</value>
+    public TimeSpan SharedRefresh { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>One provider's upstream.</summary>

@@ -109,3 +109,49 @@ public sealed class RedisLimitTests
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
     }
 }
+
+/// <summary>spec/health.md R-HEALTH-6: the health view shared across instances on a real Redis.</summary>
+public sealed class RedisSharedHealthTests
+{
+    private const string Ok = """{"id":"x","choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}""";
+
+    [RedisFact]
+    public async Task AfterInstanceOneSeesAProviderFail_InstanceTwoRoutesAroundItWithoutTryingIt()
+    {
+        using var redis = new RedisServer();
+        await using var upstream = await FakeUpstream.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Gateway:Health:FailureThreshold"] = "1",
+            ["Gateway:Health:SharedRefresh"] = "00:00:00.050",
+        };
+        var (app1, client1) = await GatewayTests.StartGatewayAsync(upstream, settings);
+        var (app2, client2) = await GatewayTests.StartGatewayAsync(upstream, settings);
+        try
+        {
+            string json = """{"model":"flux-auto","messages":[{"role":"user","content":"say hello"}]}""";
+            var first = app1.Services.GetRequiredService<IRoutingEngine>().Route(Encoding.UTF8.GetBytes(json));
+            upstream.Script.Enqueue(FakeUpstream.Json(503, """{"error":{"message":"overloaded","type":"server_error"}}"""));
+            upstream.Script.Enqueue(FakeUpstream.Json(200, Ok));
+            using (var r = await client1.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json")))
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            Assert.Equal(2, upstream.Requests.Count);
+            await Task.Delay(500); // several refreshes of instance 2's view
+            upstream.Script.Enqueue(FakeUpstream.Json(200, Ok));
+            using (var r = await client2.PostAsync("/v1/chat/completions", new StringContent(json, Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                Assert.NotEqual(first.Model!.Provider, string.Join(",", r.Headers.GetValues("x-routingcore-provider")));
+            }
+            var requests = upstream.Requests.ToArray();
+            Assert.Equal(3, requests.Length); // instance 2 never tried the provider instance 1 saw fail
+            Assert.DoesNotContain($"/{first.Model!.Provider}/", requests[2].Path, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var c in new[] { client1, client2 }) c.Dispose();
+            foreach (var a in new[] { app1, app2 }) { await a.StopAsync(); await a.DisposeAsync(); }
+        }
+    }
+}

@@ -14,8 +14,9 @@ public sealed class RedisServer : IDisposable
 
     private Process? _process;
 
-    public static string? FindBin() =>
-        new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+    private static readonly string[] s_places = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"];
+
+    public static string? FindBin() => s_places.FirstOrDefault(File.Exists);
 
     public static bool Available => FindBin() is not null;
 
@@ -68,13 +69,5 @@ public sealed class RedisServer : IDisposable
         Kill();
         _process?.Dispose();
         _process = null;
-    }
-}
-
-public sealed class RedisFactAttribute : FactAttribute
-{
-    public RedisFactAttribute()
-    {
-        if (!RedisServer.Available) Skip = RedisServer.SkipMessage;
     }
 }
