@@ -143,6 +143,7 @@ internal sealed class GatewayHandler(
         byte[]? lastBody = null;
         string? lastError = null;
         bool first = true, sent = false;
+        long attemptStarted = 0;
         try
         {
             for (int attempt = 0; attempt < decision.ServingModelCount; attempt++)
@@ -151,6 +152,12 @@ internal sealed class GatewayHandler(
                 if (!_options.Upstreams.TryGetValue(model.Provider, out var upstream) || string.IsNullOrWhiteSpace(upstream.BaseUrl))
                 {
                     lastError = $"No upstream is configured for provider '{model.Provider}': set Gateway:Upstreams:{model.Provider}:BaseUrl (for example the environment variable Gateway__Upstreams__{model.Provider}__BaseUrl).";
+                    continue;
+                }
+                if (!localHealth.TryEnterProbe(model))
+                {
+                    // Half-open and another request is already probing it (R-HEALTH-3): the next ranked model.
+                    lastError ??= $"'{model.Id}' is being probed after a cooldown.";
                     continue;
                 }
                 int size = decision.GetUpstreamBodyLength(body.Span, model);
@@ -175,6 +182,7 @@ internal sealed class GatewayHandler(
                     try
                     {
                         sent = true;
+                        attemptStarted = Stopwatch.GetTimestamp();
                         response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, firstByte.Token);
                     }
                     catch (HttpRequestException ex)
@@ -210,7 +218,7 @@ internal sealed class GatewayHandler(
                         GatewayTelemetry.Fallbacks.Add(1);
                         continue;
                     }
-                    await RecordSuccessAsync(model);
+                    await RecordSuccessAsync(model, Stopwatch.GetElapsedTime(attemptStarted));
                     await RelayAsync(context, endpoint, decision, model, response, reservation);
                     return;
                 }
@@ -287,10 +295,10 @@ internal sealed class GatewayHandler(
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException) { GatewayTelemetry.LimitsUnavailable.Add(1); }
     }
 
-    private async Task RecordSuccessAsync(ModelEntry model)
+    private async Task RecordSuccessAsync(ModelEntry model, TimeSpan firstByte)
     {
-        if (sharedHealth is null) { localHealth.RecordSuccess(model); return; }
-        try { await sharedHealth.RecordSuccessAsync(model); }
+        if (sharedHealth is null) { localHealth.RecordSuccess(model, firstByte); return; }
+        try { await sharedHealth.RecordSuccessAsync(model, firstByte); }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException or ObjectDisposedException) { GatewayTelemetry.LimitsUnavailable.Add(1); }
     }
 

@@ -66,10 +66,10 @@ public sealed class RedisSharedHealth : IModelHealth, IDisposable
     }
 
     /// <summary>A successful attempt: cleared here and in the shared view.</summary>
-    public async Task RecordSuccessAsync(ModelEntry model)
+    public async Task RecordSuccessAsync(ModelEntry model, TimeSpan? firstByte = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _local.RecordSuccess(model);
+        _local.RecordSuccess(model, firstByte);
         var remote = Volatile.Read(ref _remote);
         if (!remote.ContainsKey("m:" + model.Id) && !remote.ContainsKey("p:" + model.Provider)) return;
         await _redis.GetDatabase().KeyDeleteAsync([(RedisKey)(_prefix + "p:" + model.Provider), (RedisKey)(_prefix + "m:" + model.Id)]);

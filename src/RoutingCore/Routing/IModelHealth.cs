@@ -58,7 +58,12 @@ public sealed class ModelHealthTracker : IModelHealth
     {
         public int Failures;
         public long CooldownUntilTicks; // UTC ticks; 0 = never cooled
+        public long ProbeSinceTicks;    // a half-open probe in flight since (0 = none)
+        public int Slow;                // the last answer's first byte came after SlowFirstByte
     }
+
+    /// <summary>A first byte slower than this marks the model degraded until a faster answer (default 10 s).</summary>
+    public TimeSpan SlowFirstByte { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <inheritdoc/>
     public HealthStatus GetStatus(ModelEntry model)
@@ -75,14 +80,44 @@ public sealed class ModelHealthTracker : IModelHealth
         if (e is null) return HealthStatus.Healthy;
         long until = Volatile.Read(ref e.CooldownUntilTicks);
         if (until > now) return HealthStatus.CoolingDown;
-        return until != 0 || Volatile.Read(ref e.Failures) > 0 ? HealthStatus.Degraded : HealthStatus.Healthy;
+        return until != 0 || Volatile.Read(ref e.Failures) > 0 || Volatile.Read(ref e.Slow) != 0 ? HealthStatus.Degraded : HealthStatus.Healthy;
     }
 
-    /// <summary>An attempt on <paramref name="model"/> answered: its and its provider's failures and cooldowns are cleared.</summary>
-    public void RecordSuccess(ModelEntry model)
+    /// <summary>
+    /// An attempt on <paramref name="model"/> answered: its and its provider's failures, cooldowns and probes are
+    /// cleared; a first byte slower than <see cref="SlowFirstByte"/> leaves it degraded until a faster answer.
+    /// </summary>
+    public void RecordSuccess(ModelEntry model, TimeSpan? firstByte = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        foreach (var e in Entries(model)) { Volatile.Write(ref e.Failures, 0); Volatile.Write(ref e.CooldownUntilTicks, 0); }
+        int slow = firstByte is { } t && t > SlowFirstByte ? 1 : 0;
+        foreach (var e in Entries(model))
+        {
+            Volatile.Write(ref e.Failures, 0);
+            Volatile.Write(ref e.CooldownUntilTicks, 0);
+            Volatile.Write(ref e.ProbeSinceTicks, 0);
+            Volatile.Write(ref e.Slow, slow);
+        }
+    }
+
+    /// <summary>
+    /// Whether an attempt on <paramref name="model"/> may go now. Outside a half-open period always; in one (after a
+    /// cooldown, before any new outcome) only one attempt at a time — the probe — until it succeeds or fails, or a
+    /// <see cref="Cooldown"/> passes without an outcome (a probe whose request vanished).
+    /// </summary>
+    public bool TryEnterProbe(ModelEntry model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        long now = _time.GetUtcNow().UtcTicks;
+        foreach (var e in Entries(model))
+        {
+            long until = Volatile.Read(ref e.CooldownUntilTicks);
+            if (until == 0 || until > now) continue; // not half-open (a cooling one is not routed to unless nothing else is)
+            long since = Volatile.Read(ref e.ProbeSinceTicks);
+            if (since != 0 && now - since < Cooldown.Ticks) return false;
+            if (Interlocked.CompareExchange(ref e.ProbeSinceTicks, now, since) != since) return false;
+        }
+        return true;
     }
 
     /// <summary>
@@ -96,6 +131,7 @@ public sealed class ModelHealthTracker : IModelHealth
         long now = _time.GetUtcNow().UtcTicks;
         foreach (var e in Entries(model))
         {
+            Volatile.Write(ref e.ProbeSinceTicks, 0);
             int failures = Interlocked.Increment(ref e.Failures);
             bool halfOpen = Volatile.Read(ref e.CooldownUntilTicks) is var until && until != 0 && until <= now;
             if (failures >= FailureThreshold || halfOpen || retryAfter is not null)

@@ -96,6 +96,31 @@ public class HealthTests
     }
 
     [Fact]
+    public void AfterACooldown_OnlyOneProbeGoesAtATime_AndASlowFirstByteDegrades()
+    {
+        var time = new ManualTime();
+        var tracker = new ModelHealthTracker(failureThreshold: 1, cooldown: TimeSpan.FromSeconds(30), time);
+        var nano = TestKit.Engine.Catalog.Models.Single(m => m.Id == "gpt-5-nano");
+        var haiku = TestKit.Engine.Catalog.Models.Single(m => m.Id == "claude-haiku-4-5");
+        Assert.True(tracker.TryEnterProbe(nano)); // healthy: nothing to probe
+        tracker.RecordFailure(nano);
+        time.Now += TimeSpan.FromSeconds(31);
+        Assert.True(tracker.TryEnterProbe(nano));  // the probe
+        Assert.False(tracker.TryEnterProbe(nano)); // a second attempt while it is in flight
+        time.Now += TimeSpan.FromSeconds(31);
+        Assert.True(tracker.TryEnterProbe(nano));  // a probe that never reported is replaced after a cooldown
+        tracker.RecordSuccess(nano, TimeSpan.FromMilliseconds(200));
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(nano));
+        Assert.True(tracker.TryEnterProbe(nano));
+        Assert.True(tracker.TryEnterProbe(nano));
+
+        tracker.RecordSuccess(haiku, TimeSpan.FromSeconds(11));
+        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(haiku)); // slow first byte
+        tracker.RecordSuccess(haiku, TimeSpan.FromSeconds(1));
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(haiku));
+    }
+
+    [Fact]
     public void TheTracker_CoolsAfterTheThreshold_HonoursRetryAfter_AndHalfOpensAfterTheCooldown()
     {
         var time = new ManualTime();
