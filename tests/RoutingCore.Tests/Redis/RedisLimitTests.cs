@@ -155,3 +155,58 @@ public sealed class RedisSharedHealthTests
         }
     }
 }
+
+/// <summary>spec/gateway.md R-GW-20: a "Redis" that answers garbage never fails a request beyond the fail mode.</summary>
+public sealed class GarbageRedisTests
+{
+    [Fact]
+    public async Task ARedisThatAnswersGarbage_FailsOpen_AndNeverA500()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var garbage = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var socket = await listener.AcceptSocketAsync(stop.Token);
+                    await socket.SendAsync("%%% not RESP at all\r\n\r\n-ERR ???\r\n"u8.ToArray(), System.Net.Sockets.SocketFlags.None);
+                    await Task.Delay(100, stop.Token);
+                }
+                catch (Exception) when (stop.IsCancellationRequested) { }
+                catch (System.Net.Sockets.SocketException) { }
+            }
+        });
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{port}",
+            ["Gateway:Keys:sk-shared:RequestsPerMinute"] = "5",
+        });
+        try
+        {
+            var started = DateTime.UtcNow;
+            for (int i = 0; i < 3; i++)
+            {
+                using var r = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+                {
+                    Content = new StringContent("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"),
+                    Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "sk-shared") },
+                });
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            }
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            stop.Cancel();
+            listener.Stop();
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
