@@ -100,6 +100,7 @@ internal sealed class RequestFacts
 
     // Difficulty signals (spec R-DIFF-2): decoded text of the whole thread, of the last user message, of the message
     // being read (committed when it ends, once its role is known whatever the key order) and of system instructions.
+    public byte[] Scratch = new byte[4096]; // unescaped text of long strings, for the difficulty tally
     public TextTally ThreadText;
     public TextTally LastUserText;
     public TextTally MessageText;

@@ -702,7 +702,7 @@ internal ref partial struct RequestScanner
 
     /// <summary>
     /// Adds the current string token's decoded text to <paramref name="tally"/> (spec R-DIFF-2). Escaped strings are
-    /// unescaped first — on the stack up to 1 KiB, else into a pooled array — so every spelling counts the same.
+    /// unescaped first — on the stack up to 1 KiB, else into the facts' reusable buffer — so every spelling counts the same.
     /// </summary>
     private readonly void Tally(ref TextTally tally)
     {
@@ -719,10 +719,10 @@ internal ref partial struct RequestScanner
             tally.Accumulate(scratch[..written]);
             return;
         }
-        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
-        int n = _reader.CopyString(rented);
-        tally.Accumulate(rented.AsSpan(0, n));
-        ArrayPool<byte>.Shared.Return(rented);
+        // The facts' own buffer, grown once and reused (the pool may drop arrays under memory pressure; this does not).
+        if (_facts.Scratch.Length < length) _facts.Scratch = new byte[Math.Max(length, _facts.Scratch.Length * 2)];
+        int n = _reader.CopyString(_facts.Scratch);
+        tally.Accumulate(_facts.Scratch.AsSpan(0, n));
     }
 
     /// <summary>The unescaped value of the current string token; escaped values are copied into a pooled array the caller returns.</summary>
