@@ -488,14 +488,7 @@ internal ref partial struct RequestScanner
         {
             case JsonTokenType.Null: return true;
             case JsonTokenType.String:
-            {
-                if (!CheckString()) return false;
-                _facts.TextTokens += CountString();
-                TextTally text = default;
-                Tally(ref text);
-                _facts.AddSystem(text);
-                return true;
-            }
+                return ReadSystemText();
             case JsonTokenType.StartArray:
                 return ReadSystemBlocks();
             default:

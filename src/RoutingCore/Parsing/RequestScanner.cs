@@ -354,6 +354,12 @@ internal ref partial struct RequestScanner
     {
         if (_reader.TokenType == JsonTokenType.Null) return true;
         if (_reader.TokenType != JsonTokenType.String) return Invalid(new JsonParam("instructions"), "instructions must be a string.");
+        return ReadSystemText();
+    }
+
+    /// <summary>The current string token as system instructions: validated, priced and tallied (Anthropic <c>system</c>, Responses <c>instructions</c>).</summary>
+    private bool ReadSystemText()
+    {
         if (!CheckString()) return false;
         _facts.TextTokens += CountString();
         TextTally text = default;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace RoutingCore.Tests.Gateway.Sdk;
 
@@ -34,24 +35,17 @@ public sealed class OfficialSdkTests : IAsyncLifetime
         _upstream.Script.Enqueue(FakeUpstream.Sse(Events("openai-chat-stream.response.sse")));  // with the usage-only chunk
         _upstream.Script.Enqueue(FakeUpstream.Json(200, Sample("openai-responses.response.json")));
         _upstream.Script.Enqueue(FakeUpstream.Sse(Events("openai-responses-stream.response.sse")));
+        _upstream.Script.Enqueue(FakeUpstream.Json(200, """{"created":1,"data":[{"url":"https://images.example.com/1.png"}]}"""));
+        var hold = new TaskCompletionSource();
+        var counting = Enumerable.Range(0, 20).Select(i => "data: " + JsonSerializer.Serialize(new { id = "c", choices = new[] { new { index = 0, delta = new { content = $"{i} " } } } }) + "\n\n").ToArray();
+        _upstream.Script.Enqueue(FakeUpstream.Sse(counting, async i => { if (i == 2) await hold.Task.WaitAsync(TimeSpan.FromSeconds(30)); }));
         var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, []);
         try
         {
-            var start = new ProcessStartInfo("node", Path.Combine(AppContext.BaseDirectory, "Gateway", "Sdk", "openai-e2e.mjs"))
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            start.Environment["NODE_PATH"] = OfficialSdkFactAttribute.NodeModules;
-            start.Environment["GATEWAY_URL"] = client.BaseAddress!.ToString().TrimEnd('/');
-            start.Environment["GATEWAY_KEY"] = "sk-test-team";
-            start.Environment["TINY_KEY"] = "sk-tiny-budget";
-            using var node = Process.Start(start)!;
-            var stdout = node.StandardOutput.ReadToEndAsync();
-            var stderr = node.StandardError.ReadToEndAsync();
-            Assert.True(node.WaitForExit(60_000), "node did not finish within 60 s");
-            var results = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("check").GetString()!);
-            Assert.True(results.Count == 5, await stderr);
+            var results = await RunNodeAsync("openai-e2e.mjs", client);
+            hold.TrySetResult();
+            Assert.Equal(7, results.Count);
+            Assert.Equal(1, results["images"].GetProperty("count").GetInt32());
             Assert.All(results.Values, r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
             Assert.Equal("Hello!", results["chat-stream"].GetProperty("text").GetString());
             Assert.Equal("Blue.", results["responses-create"].GetProperty("text").GetString());
@@ -59,7 +53,18 @@ public sealed class OfficialSdkTests : IAsyncLifetime
             Assert.Equal(429, results["over-budget"].GetProperty("status").GetInt32());
             Assert.Equal("over_budget", results["over-budget"].GetProperty("code").GetString());
             Assert.True(results["models"].GetProperty("created").GetBoolean());
-            Assert.Equal(3, _upstream.Requests.Count); // the over-budget call never went upstream
+            Assert.Equal(5, _upstream.Requests.Count); // the over-budget call never went upstream
+
+            // Every call settled, the abandoned stream included: charged for what it was served, nothing left reserved.
+            var engine = app.Services.GetRequiredService<IRoutingEngine>();
+            decimal image = engine.Route("""{"model":"flux-image","prompt":"A watercolor fox curled up asleep in a library"}"""u8).Estimate.CostUsd;
+            decimal completed = 0.000065m + 0.001875m + 0.000065m + image; // chat stream, responses, responses stream, one image
+            var ledger = app.Services.GetRequiredService<RoutingCore.Budgets.IBudgetLedger>();
+            var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("sk-test-team")).AsSpan(0, 16));
+            RoutingCore.Budgets.BudgetStatus status = default;
+            for (int i = 0; i < 100 && ((status = await ledger.GetAsync(id)).ReservedUsd != 0 || status.SpentUsd <= completed); i++) await Task.Delay(50);
+            Assert.Equal(0m, status.ReservedUsd);
+            Assert.True(status.SpentUsd > completed, $"spent {status.SpentUsd}, completed calls {completed}: the cut stream was not charged");
         }
         finally
         {

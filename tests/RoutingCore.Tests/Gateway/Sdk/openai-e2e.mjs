@@ -41,3 +41,20 @@ try {
   const page = await client.models.list();
   out('models', { ok: true, count: page.data.length, created: page.data.every(m => typeof m.created === 'number' && m.created > 0) });
 } catch (e) { out('models', { ok: false, error: String(e) }); }
+
+// 6. images.generate through the images route.
+try {
+  const img = await client.images.generate({ model: 'flux-image', prompt: 'A watercolor fox curled up asleep in a library' });
+  out('images', { ok: true, count: img.data.length });
+} catch (e) { out('images', { ok: false, error: String(e) }); }
+
+// 7. A chat stream the application abandons after its first chunk (the request is aborted mid-stream).
+try {
+  const controller = new AbortController();
+  const stream = await client.chat.completions.create({ model: 'gpt-5', stream: true, messages: [{ role: 'user', content: 'Count to twenty.' }] }, { signal: controller.signal });
+  let chunks = 0;
+  try {
+    for await (const chunk of stream) { chunks++; if (chunks === 2) controller.abort(); }
+  } catch (e) { /* the abort ends the loop */ }
+  out('cut-stream', { ok: chunks >= 2, chunks });
+} catch (e) { out('cut-stream', { ok: false, error: String(e) }); }
