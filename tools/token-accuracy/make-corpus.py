@@ -72,7 +72,11 @@ def add(genre, lang, text, package, path, licence):
                         "package": package, "path": path, "licence": licence, "text": text})
 
 
-def from_files(genre, lang, paths, count, reader=None):
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def from_files(genre, lang, paths, count, reader=None, source=None):
+    """Samples `count` files of `paths`; `source` (package, licence) names them when no package manager does."""
     paths = sorted(paths)
     random.shuffle(paths)
     taken = 0
@@ -86,12 +90,14 @@ def from_files(genre, lang, paths, count, reader=None):
         text = chunk(raw)
         if not text:
             continue
-        if p.startswith("/usr/lib/node_modules"):
+        if source is not None:
+            pkg, lic = source
+        elif p.startswith("/usr/lib/node_modules"):
             pkg, lic = npm_package(p)
         else:
             pkg = debian_package(p)
             lic = debian_licence(pkg)
-        add(genre, lang, text, pkg, p, lic)
+        add(genre, lang, text, pkg, os.path.relpath(p, REPO) if p.startswith(REPO + os.sep) else p, lic)
         taken += 1
 
 
@@ -177,27 +183,11 @@ for locale, lang in [("zh_CN", "zh"), ("ja", "ja"), ("ko", "ko"), ("ar", "ar"), 
 # More languages (BRIEF §19): C# (this repository's own sources), TypeScript (the openai npm client's sources, installed
 # beside the tokenizer), Go and Rust standard libraries (Debian's golang-1.19-src and rust-src), shell scripts, and
 # Georgian catalogs. Added after the rest so the earlier samples stay what they were.
-here = os.path.dirname(os.path.abspath(__file__))
-repo = os.path.normpath(os.path.join(here, "..", ".."))
-cs = [p for p in glob.glob(os.path.join(repo, "src", "**", "*.cs"), recursive=True) if "/obj/" not in p]
-def from_plain(genre, lang, paths, count, package, licence):
-    paths = sorted(paths)
-    random.shuffle(paths)
-    taken = 0
-    for p in paths:
-        if taken >= count:
-            break
-        try:
-            text = chunk(open(p, encoding="utf-8").read())
-        except (UnicodeDecodeError, OSError):
-            continue
-        if text:
-            add(genre, lang, text, package, os.path.relpath(p, repo) if p.startswith(repo) else p, licence)
-            taken += 1
-from_plain("code", "csharp", cs, 35, "RoutingCore (this repository)", "this repository's licence")
+cs = [p for p in glob.glob(os.path.join(REPO, "src", "**", "*.cs"), recursive=True) if "/obj/" not in p]
+from_files("code", "csharp", cs, 35, source=("RoutingCore (this repository)", "this repository's licence"))
 ts_root = os.environ.get("TS_SOURCES", "/tmp/tok4/node_modules/openai/src")
-from_plain("code", "typescript", [p for p in glob.glob(os.path.join(ts_root, "**", "*.ts"), recursive=True) if not p.endswith(".d.ts")], 35,
-           "npm:openai", "Apache-2.0")
+from_files("code", "typescript", [p for p in glob.glob(os.path.join(ts_root, "**", "*.ts"), recursive=True) if not p.endswith(".d.ts")], 35,
+           source=("npm:openai", "Apache-2.0"))
 from_files("code", "go", [p for p in glob.glob("/usr/share/go-1.19/src/**/*.go", recursive=True) if "/testdata/" not in p], 35)
 from_files("code", "rust", glob.glob("/usr/src/rustc-*/library/**/*.rs", recursive=True), 35)
 def is_shell(p):

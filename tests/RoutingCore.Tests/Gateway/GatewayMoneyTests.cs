@@ -172,18 +172,9 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
     public async Task ALedgerOutage_Is503LedgerUnavailable_WithRetryAfter_InTheEndpointsShape()
     {
         var down = new DownLedger();
-        var app = GatewayApp.Create([], b =>
-        {
-            b.Configuration.AddInMemoryCollectionForTests(_upstream, Key);
-            b.Services.AddSingleton<IBudgetLedger>(down);
-        });
-        await app.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, [], services => services.AddSingleton<IBudgetLedger>(down));
         try
         {
-            var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
-            using var client = new HttpClient { BaseAddress = new Uri(address) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
             for (int i = 0; i < 3; i++)
             {
                 using var response = await client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""));
@@ -197,6 +188,7 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
         }
         finally
         {
+            client.Dispose();
             await app.StopAsync();
             await app.DisposeAsync();
         }
@@ -659,20 +651,8 @@ public sealed class FrozenLedgerTests : IAsyncLifetime
     [Fact]
     public async Task AFrozenLedger_Gives503AfterTheLedgerTimeout_NotAHang()
     {
-        var app = GatewayApp.Create([], b =>
-        {
-            b.Configuration.AddInMemoryCollectionForTests(_upstream, "sk-test-team");
-            Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(b.Configuration,
-                new Dictionary<string, string?> { ["Gateway:LedgerTimeout"] = "00:00:00.300" });
-            b.Services.AddSingleton<IBudgetLedger>(new FrozenLedger());
-            b.Logging.ClearProviders();
-        });
-        await GatewayApp.InitializeAsync(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
-        using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(20) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-test-team");
+        var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, new() { ["Gateway:LedgerTimeout"] = "00:00:00.300" },
+            services => services.AddSingleton<IBudgetLedger>(new FrozenLedger()));
         try
         {
             using var response = await client.PostAsync("/v1/chat/completions", new StringContent("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"));
@@ -682,6 +662,7 @@ public sealed class FrozenLedgerTests : IAsyncLifetime
         }
         finally
         {
+            client.Dispose();
             await app.StopAsync();
             await app.DisposeAsync();
         }
