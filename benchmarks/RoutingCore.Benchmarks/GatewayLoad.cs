@@ -39,7 +39,7 @@ internal static class GatewayLoad
 
         var processing = new List<double>();
         using var listener = new MeterListener();
-        listener.InstrumentPublished = (i, l) => { if (i.Name == "routingcore.gateway.processing_time") l.EnableMeasurementEvents(i); };
+        listener.InstrumentPublished = (i, l) => { if (i.Name == "routingcore.proxy.processing_time") l.EnableMeasurementEvents(i); };
         listener.SetMeasurementEventCallback<double>((_, v, _, _) => { lock (processing) processing.Add(v); });
         listener.Start();
 

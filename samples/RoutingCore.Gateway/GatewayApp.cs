@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using RoutingCore.Budgets;
 using RoutingCore.Budgets.Postgres;
+using RoutingCore.ReverseProxy;
 
 namespace RoutingCore.Gateway;
 
-/// <summary>Builds the reference gateway: the seeds' four routes over RoutingCore, budgets and forwarding.</summary>
+/// <summary>Builds the reference gateway: YARP with RoutingCore on the seeds' routes, budgets, limits and health.</summary>
 public static class GatewayApp
 {
     /// <summary>The address used when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
@@ -47,9 +48,8 @@ public static class GatewayApp
         }
 
         builder.Services.AddSingleton<KeyAuthenticator>();
-        builder.Services.AddSingleton<GatewayHandler>();
+        builder.Services.AddSingleton<IRoutingCoreClientResolver>(sp => sp.GetRequiredService<KeyAuthenticator>());
         builder.Services.TryAddSingleton(TimeProvider.System); // the PostgreSQL ledger does not register one
-        builder.Services.AddSingleton<PendingSettlements>();
         builder.Services.AddSingleton<KeyRateLimiter>();
         // Per-key limits across instances on Redis when ConnectionStrings:Redis is set; the gateway starts without it.
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
@@ -67,27 +67,38 @@ public static class GatewayApp
         }
         builder.Services.AddSingleton(sp => new RateLimits(sp.GetRequiredService<KeyRateLimiter>(), sp.GetService<RoutingCore.Redis.RedisRateLimiter>(),
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits, sp.GetRequiredService<ILogger<RateLimits>>()));
+        builder.Services.AddSingleton<IRoutingCoreAdmission>(sp => sp.GetRequiredService<RateLimits>());
         builder.Services.AddSingleton(sp =>
         {
             var health = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health;
             return new ModelHealthTracker(health.FailureThreshold, TimeSpan.FromSeconds(health.CooldownSeconds), sp.GetRequiredService<TimeProvider>());
         });
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingSettlements>());
-        builder.Services.AddHttpClient(GatewayHandler.ClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        builder.Services.AddSingleton<IRoutingCoreHealth>(sp => new GatewayHealth(sp.GetRequiredService<ModelHealthTracker>(), sp.GetService<RoutingCore.Redis.RedisSharedHealth>()));
+
+        // YARP: its own ReverseProxy section for clusters and destinations (and any routes of the host's own), the
+        // Gateway:Upstreams shorthand as one-destination clusters, and the gateway's RoutingCore routes.
+        var proxySection = builder.Configuration.GetSection("ReverseProxy");
+        var (routes, clusters) = GatewayRoutes.Build(gateway, proxySection);
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(proxySection)
+            .LoadFromMemory(routes, clusters)
+            .AddRoutingCore(o =>
             {
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                AutomaticDecompression = System.Net.DecompressionMethods.None,
-                UseCookies = false,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
+                var g = gateway.Get<GatewayOptions>() ?? new GatewayOptions();
+                o.MaxBodyBytes = g.MaxBodyBytes;
+                o.FirstByteTimeout = g.FirstByteTimeout;
+                o.LedgerTimeout = g.LedgerTimeout;
+                o.LedgerRetryAfterSeconds = g.LedgerRetryAfterSeconds;
+                o.SettlementRetryInterval = g.SettlementRetryInterval;
+                o.AnthropicVersion = g.AnthropicVersion;
+                o.MissingClusterHint = "or set Gateway:Upstreams:{0}:BaseUrl (for example the environment variable Gateway__Upstreams__{0}__BaseUrl)";
             });
+        GatewayObservability.Add(builder, gateway.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions());
 
         var app = builder.Build();
-        app.MapPost("/v1/chat/completions", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ChatCompletions));
-        app.MapPost("/v1/images/generations", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.ImageGenerations));
-        app.MapPost("/v1/responses", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.Responses));
-        app.MapPost("/anthropic/v1/messages", (HttpContext c, GatewayHandler h) => h.HandleAsync(c, RequestEndpoint.Messages));
+        app.MapRoutingCoreReverseProxy();
         app.MapGet("/v1/models", ModelsAsync);
+        GatewayObservability.Map(app);
         // Anything else: a JSON 404 in the OpenAI shape (SDKs parse it), never an empty body.
         app.MapFallback((HttpContext c) => ErrorShapes.WriteAsync(c, c.Request.Path.StartsWithSegments("/anthropic") ? RequestEndpoint.Messages : RequestEndpoint.ChatCompletions,
             404, "not_found", null, $"{c.Request.Method} {c.Request.Path} is not served by this gateway."));
@@ -141,7 +152,7 @@ public static class GatewayApp
         var ledger = services.GetRequiredService<IBudgetLedger>();
         foreach (var key in services.GetRequiredService<KeyAuthenticator>().All)
         {
-            if (key.Options.BudgetUsd is { } budget) await ledger.SetLimitAsync(key.LedgerId, budget, key.Options.BudgetPeriod, cancel);
+            if (key.State is KeyOptions { BudgetUsd: { } budget } options) await ledger.SetLimitAsync(key.LedgerId, budget, options.BudgetPeriod, cancel);
         }
     }
 

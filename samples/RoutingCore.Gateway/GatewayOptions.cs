@@ -1,11 +1,15 @@
 using RoutingCore.Budgets;
+using RoutingCore.ReverseProxy;
 
 namespace RoutingCore.Gateway;
 
 /// <summary>The <c>Gateway</c> configuration section (BRIEF §16).</summary>
 public sealed class GatewayOptions
 {
-    /// <summary>Upstreams by provider name (the catalog's <c>Provider</c>).</summary>
+    /// <summary>
+    /// Upstreams by provider name (the catalog's <c>Provider</c>): the shorthand for a one-destination YARP cluster named
+    /// after the provider. A cluster of that name in the <c>ReverseProxy</c> section takes precedence.
+    /// </summary>
     public Dictionary<string, UpstreamOptions> Upstreams { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Client keys (compared exactly, in constant time) and what each may do.</summary>
@@ -41,6 +45,9 @@ public sealed class GatewayOptions
     /// <summary>Per-key limits when Redis is unreachable: <c>Gateway:Limits:FailMode</c>.</summary>
     public LimitsOptions Limits { get; set; } = new();
 
+    /// <summary>OpenTelemetry: <c>Gateway:Telemetry:Prometheus</c> (<c>/metrics</c>), <c>Otlp</c> (the standard <c>OTEL_EXPORTER_OTLP_*</c> settings).</summary>
+    public TelemetryOptions Telemetry { get; set; } = new();
+
     /// <summary>The <c>anthropic-version</c> sent upstream when the client sent none.</summary>
     public string AnthropicVersion { get; set; } = "2023-06-01";
 }
@@ -59,6 +66,18 @@ public sealed class HealthOptions
     /// <summary>With Redis: how often each instance reads the cooldowns other instances started.</summary>
     /// <value>The default is 250 ms.</value>
     public TimeSpan SharedRefresh { get; set; } = TimeSpan.FromMilliseconds(250);
+}
+
+/// <summary>What the gateway exports through OpenTelemetry (its spans and the RoutingCore meters).</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>Serves the RoutingCore and gateway meters for Prometheus at <c>/metrics</c>.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool Prometheus { get; set; }
+
+    /// <summary>Exports spans and metrics over OTLP (endpoint from <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool Otlp { get; set; }
 }
 
 /// <summary>One provider's upstream.</summary>
@@ -96,13 +115,4 @@ public sealed class KeyOptions
     /// <summary>What a request reserves against the budget before it is forwarded.</summary>
     /// <value>The default is <see cref="ReserveMode.Estimate"/>.</value>
     public ReserveMode Reserve { get; set; }
-}
-
-/// <summary>How much of a key's budget a request holds while it runs (BRIEF §22).</summary>
-public enum ReserveMode
-{
-    /// <summary>The decision's estimate: output at <c>max_tokens</c> or the model's default output.</summary>
-    Estimate,
-    /// <summary>A request without <c>max_tokens</c> reserves the model's <c>MaxOutputTokens</c>, so concurrent requests cannot overspend the budget by more than one request's overrun.</summary>
-    MaxOutput,
 }

@@ -1,23 +1,18 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using RoutingCore.ReverseProxy;
 
 namespace RoutingCore.Gateway;
 
-/// <summary>One configured client key, as the gateway uses it.</summary>
-/// <param name="LedgerId">The key's id in the budget ledger: a hash, so the secret itself is never stored.</param>
-/// <param name="Context">The key's allow-list and per-request cost cap.</param>
-/// <param name="Options">The key's settings.</param>
-internal sealed record ClientKey(string LedgerId, RouteContext Context, KeyOptions Options);
-
 /// <summary>
-/// Authenticates <c>Authorization: Bearer</c> or <c>x-api-key</c> against the configured keys: SHA-256 of the presented
-/// key compared with every configured key's hash in constant time (<see cref="CryptographicOperations.FixedTimeEquals"/>),
-/// without stopping at a match, so neither an unknown key nor a near miss is faster (CWE-208). Keys are exact: <c>SK-…</c> is not <c>sk-…</c>.
+/// The configured client keys (<c>Gateway:Keys</c>), compared exactly and in constant time: the presented key is hashed
+/// and every known hash is compared with <see cref="CryptographicOperations.FixedTimeEquals"/>, so neither the
+/// position of a mismatch nor which key matched shows in the timing.
 /// </summary>
-internal sealed class KeyAuthenticator
+internal sealed class KeyAuthenticator : IRoutingCoreClientResolver
 {
-    private readonly (byte[] Hash, ClientKey Key)[] _keys;
+    private readonly (byte[] Hash, RoutingCoreClient Client)[] _keys;
 
     public KeyAuthenticator(IOptions<GatewayOptions> options)
     {
@@ -26,13 +21,17 @@ internal sealed class KeyAuthenticator
             var hash = SHA256.HashData(Encoding.UTF8.GetBytes(kv.Key));
             var allowed = kv.Value.AllowedModels is { Count: > 0 } list ? new HashSet<string>(list, StringComparer.OrdinalIgnoreCase) : null;
             var context = new RouteContext { AllowedModels = allowed, MaxCostUsd = kv.Value.MaxCostUsd };
-            return (hash, new ClientKey("key-" + Convert.ToHexStringLower(hash.AsSpan(0, 16)), context, kv.Value));
+            // The ledger key is derived from the secret, never the secret itself.
+            return (hash, new RoutingCoreClient("key-" + Convert.ToHexStringLower(hash.AsSpan(0, 16)), context, kv.Value.Reserve, kv.Value));
         })];
     }
 
-    public IEnumerable<ClientKey> All => _keys.Select(k => k.Key);
+    public IEnumerable<RoutingCoreClient> All => _keys.Select(k => k.Client);
 
-    public ClientKey? Authenticate(HttpRequest request)
+    public RoutingCoreClient? Resolve(HttpContext context) => Authenticate(context.Request);
+
+    /// <summary>The key from <c>Authorization: Bearer</c> or <c>x-api-key</c>, or <see langword="null"/>.</summary>
+    public RoutingCoreClient? Authenticate(HttpRequest request)
     {
         string? presented = null;
         var authorization = request.Headers.Authorization.ToString();
@@ -41,10 +40,10 @@ internal sealed class KeyAuthenticator
         if (string.IsNullOrEmpty(presented) || presented.Length > 512) return null;
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
-        ClientKey? match = null;
-        foreach (var (known, key) in _keys)
+        RoutingCoreClient? match = null;
+        foreach (var (known, client) in _keys)
         {
-            if (CryptographicOperations.FixedTimeEquals(hash, known)) match = key;
+            if (CryptographicOperations.FixedTimeEquals(hash, known)) match = client;
         }
         return match;
     }

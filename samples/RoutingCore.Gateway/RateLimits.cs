@@ -1,4 +1,5 @@
 using RoutingCore.Redis;
+using RoutingCore.ReverseProxy;
 using StackExchange.Redis;
 
 namespace RoutingCore.Gateway;
@@ -24,8 +25,20 @@ public sealed class LimitsOptions
 /// Per-key request and token rates (R-GW-19): across instances on Redis when <c>ConnectionStrings:Redis</c> is set
 /// (<see cref="RedisRateLimiter"/>), else in this instance (<see cref="KeyRateLimiter"/>).
 /// </summary>
-internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared, LimitsOptions options, ILogger<RateLimits> logger)
+internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared, LimitsOptions options, ILogger<RateLimits> logger) : IRoutingCoreAdmission
 {
+    public async ValueTask<Admission> AdmitAsync(RoutingCoreClient client, long estimatedTokens, CancellationToken cancellationToken)
+    {
+        if (client.State is not KeyOptions o) return Admission.Admit();
+        var (refusal, ticket) = await AdmitAsync(client.LedgerId, o, estimatedTokens);
+        return refusal is { } r ? Admission.Refuse(r.Status, r.Code, r.Message, r.RetryAfterSeconds) : Admission.Admit(ticket);
+    }
+
+    public async ValueTask CompleteAsync(Admission admission, long actualTokens)
+    {
+        if (admission.State is Ticket ticket) await CorrectAsync(ticket, actualTokens);
+    }
+
     private int _down;
 
     /// <summary>An admitted request's window, to correct its tokens when metered.</summary>

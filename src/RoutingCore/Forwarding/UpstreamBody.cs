@@ -51,6 +51,31 @@ namespace RoutingCore
             UpstreamBody.Write(body, _forward, target, InsertsStreamUsage, writer);
         }
 
+        /// <summary>The most segments <see cref="GetUpstreamSegments"/> writes.</summary>
+        public const int MaxUpstreamSegments = 5;
+
+        /// <summary>
+        /// The forwardable body as segments without copying it (R-FWD-6): slices of <paramref name="body"/> around the
+        /// <c>model</c> value, the target's upstream id and, when <see cref="InsertsStreamUsage"/>, the inserted
+        /// <c>stream_options</c>. Written in order they are byte for byte what <see cref="WriteUpstreamBody(ReadOnlySpan{byte}, Span{byte}, ModelEntry)"/>
+        /// writes; a proxy sends them as the request body so the client's buffer is the only copy.
+        /// </summary>
+        /// <param name="body">The body this decision was routed from, unchanged, for as long as the segments are used.</param>
+        /// <param name="segments">At least <see cref="MaxUpstreamSegments"/> entries.</param>
+        /// <param name="model">The chosen model or one of its fallbacks; <see langword="null"/> for the chosen model.</param>
+        /// <returns>How many segments were written (empty segments are left out).</returns>
+        /// <exception cref="InvalidOperationException">The decision was rejected.</exception>
+        /// <exception cref="ArgumentException">The body is not the one routed, the model is not the chosen one or a fallback, or <paramref name="segments"/> is too short.</exception>
+        public int GetUpstreamSegments(ReadOnlyMemory<byte> body, Span<ReadOnlyMemory<byte>> segments, ModelEntry? model = null)
+        {
+            var target = UpstreamTarget(body.Span, model);
+            if (segments.Length < MaxUpstreamSegments)
+            {
+                throw new ArgumentException($"The segments span holds {segments.Length} entries; up to {MaxUpstreamSegments} are written.", nameof(segments));
+            }
+            return UpstreamBody.Segments(body, _forward, target, InsertsStreamUsage, segments);
+        }
+
         /// <summary>Whether the forwarded body gets <c>stream_options.include_usage</c> (R-FWD-3).</summary>
         public bool InsertsStreamUsage =>
             Catalog is { IncludeStreamUsage: true } && Endpoint == RequestEndpoint.ChatCompletions && _forward.Stream && !_forward.HasStreamOptions;
@@ -108,6 +133,29 @@ namespace RoutingCore.Forwarding
             at += f.RootEnd - modelEnd;
             StreamUsage.CopyTo(destination[at..]);
             body[f.RootEnd..].CopyTo(destination[(at + StreamUsage.Length)..]);
+        }
+
+        private static readonly byte[] s_streamUsage = StreamUsage.ToArray();
+
+        public static int Segments(ReadOnlyMemory<byte> body, in ForwardingFacts f, ModelEntry target, bool streamUsage, Span<ReadOnlyMemory<byte>> segments)
+        {
+            int modelEnd = f.ModelStart + f.ModelLength, n = 0;
+            Add(body[..f.ModelStart], segments, ref n);
+            Add(target.UpstreamModelJson, segments, ref n);
+            if (!streamUsage)
+            {
+                Add(body[modelEnd..], segments, ref n);
+                return n;
+            }
+            Add(body[modelEnd..f.RootEnd], segments, ref n);
+            Add(s_streamUsage, segments, ref n);
+            Add(body[f.RootEnd..], segments, ref n);
+            return n;
+        }
+
+        private static void Add(ReadOnlyMemory<byte> piece, Span<ReadOnlyMemory<byte>> segments, ref int n)
+        {
+            if (!piece.IsEmpty) segments[n++] = piece;
         }
 
         public static void Write(ReadOnlySpan<byte> body, in ForwardingFacts f, ModelEntry target, bool streamUsage, IBufferWriter<byte> writer)

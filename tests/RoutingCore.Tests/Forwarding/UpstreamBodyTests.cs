@@ -122,6 +122,44 @@ public class UpstreamBodyTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    private static byte[] Concatenate(RouteDecision d, byte[] body, ModelEntry? model)
+    {
+        var segments = new ReadOnlyMemory<byte>[RouteDecision.MaxUpstreamSegments];
+        int n = d.GetUpstreamSegments(body, segments, model);
+        return [.. segments.Take(n).SelectMany(s => s.ToArray())];
+    }
+
+    [Fact]
+    public void Segments_AreSlicesOfTheClientsBuffer_ConcatenateToTheRewrite_AndAllocateNothing()
+    {
+        var options = DefaultCatalog.LoadOptions();
+        options.IncludeStreamUsage = true;
+        var engine = new RoutingEngine(options);
+        var body = TestKit.Utf8("""{"model":"flux-auto","stream":true,"messages":[{"role":"user","content":"hello there"}]}""");
+        var d = engine.Route(body);
+        Assert.True(d.InsertsStreamUsage);
+        for (int i = 0; i < d.ServingModelCount; i++)
+        {
+            var model = d.GetServingModel(i);
+            var expected = new byte[d.GetUpstreamBodyLength(body, model)];
+            d.WriteUpstreamBody(body, expected, model);
+            Assert.Equal(expected, Concatenate(d, body, model));
+        }
+        var segments = new ReadOnlyMemory<byte>[RouteDecision.MaxUpstreamSegments];
+        int n = d.GetUpstreamSegments(body, segments);
+        Assert.Equal(5, n);
+        // Before the model, between it and the root's end, and the closing brace are the client's own array, not copies.
+        foreach (int i in new[] { 0, 2, 4 })
+        {
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(segments[i], out var slice));
+            Assert.Same(body, slice.Array);
+        }
+        Assert.Throws<ArgumentException>(() => d.GetUpstreamSegments(body, new ReadOnlyMemory<byte>[4]));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) d.GetUpstreamSegments(body, segments);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void Explain_ShowsEndpointUnsupported_ForCandidatesThatCannotTakeTheShape()
     {
@@ -165,6 +203,7 @@ public class UpstreamBodyTests
     private static void AssertRewrite(RouteDecision d, byte[] body, int valueStart, int valueLength)
     {
         var rewritten = Rewrite(d, body);
+        Assert.Equal(rewritten, Concatenate(d, body, null)); // the zero-copy segments say the same bytes (R-FWD-6)
         var upstream = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(d.Model!.UpstreamModel));
         Assert.Equal(body.AsSpan(0, valueStart).ToArray(), rewritten.AsSpan(0, valueStart).ToArray());
         Assert.Equal(upstream, rewritten.AsSpan(valueStart, upstream.Length).ToArray());

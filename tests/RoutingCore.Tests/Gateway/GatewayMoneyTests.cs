@@ -307,7 +307,7 @@ public sealed class InjectedUsageTests : IAsyncLifetime
         var gen = Gen.ListOf(Gen.Choose(0, whole.Length)).Select(cuts => cuts.Order().ToArray());
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(gen.ToArbitrary(), cuts =>
         {
-            using var filter = new InjectedUsageFilter();
+            using var filter = new RoutingCore.ReverseProxy.InjectedUsageFilter();
             var output = new System.Buffers.ArrayBufferWriter<byte>();
             int at = 0;
             foreach (int cut in cuts.Append(whole.Length))
@@ -318,9 +318,9 @@ public sealed class InjectedUsageTests : IAsyncLifetime
             filter.Flush(output);
             Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
         }));
-        Assert.False(InjectedUsageFilter.IsUsageOnly("data: {\"choices\":[{\"index\":0}],\"usage\":{\"total_tokens\":1}}\n\n"u8));
-        Assert.False(InjectedUsageFilter.IsUsageOnly("data: [DONE]\n\n"u8));
-        Assert.True(InjectedUsageFilter.IsUsageOnly("data: {\"usage\":{\"total_tokens\":1},\"choices\":[]}\r\n\r\n"u8));
+        Assert.False(RoutingCore.ReverseProxy.InjectedUsageFilter.IsUsageOnly("data: {\"choices\":[{\"index\":0}],\"usage\":{\"total_tokens\":1}}\n\n"u8));
+        Assert.False(RoutingCore.ReverseProxy.InjectedUsageFilter.IsUsageOnly("data: [DONE]\n\n"u8));
+        Assert.True(RoutingCore.ReverseProxy.InjectedUsageFilter.IsUsageOnly("data: {\"usage\":{\"total_tokens\":1},\"choices\":[]}\r\n\r\n"u8));
     }
 }
 
@@ -392,7 +392,7 @@ public sealed class LedgerRecoveryTests : IAsyncLifetime
             release.SetResult();
             using var response = await call;
             Assert.Equal(HttpStatusCode.OK, response.StatusCode); // served in full
-            var pending = app.Services.GetRequiredService<PendingSettlements>();
+            var pending = app.Services.GetRequiredService<RoutingCore.ReverseProxy.PendingSettlements>();
             Assert.Equal(1, pending.Count);
             Assert.Equal(0m, (await ledger.GetAsync(LedgerId(Key))).SpentUsd);
             ledger.Down = false;
@@ -444,9 +444,9 @@ public sealed class LedgerRecoveryTests : IAsyncLifetime
             var capped = engine.Route("""{"model":"gpt-5","max_tokens":1000,"messages":[{"role":"user","content":"x"}]}"""u8);
             Assert.Null(open.RequestedMaxTokens);
             Assert.Equal(1000, capped.RequestedMaxTokens);
-            Assert.Equal(open.Estimate.CostUsd + (128_000 - 4096) * 10m / 1_000_000, GatewayHandler.ReserveAmount(open, ReserveMode.MaxOutput));
-            Assert.Equal(capped.Estimate.CostUsd, GatewayHandler.ReserveAmount(capped, ReserveMode.MaxOutput));
-            Assert.Equal(open.Estimate.CostUsd, GatewayHandler.ReserveAmount(open, ReserveMode.Estimate));
+            Assert.Equal(open.Estimate.CostUsd + (128_000 - 4096) * 10m / 1_000_000, RoutingCore.ReverseProxy.RoutingCoreProxy.ReserveAmount(open, RoutingCore.ReverseProxy.ReserveMode.MaxOutput));
+            Assert.Equal(capped.Estimate.CostUsd, RoutingCore.ReverseProxy.RoutingCoreProxy.ReserveAmount(capped, RoutingCore.ReverseProxy.ReserveMode.MaxOutput));
+            Assert.Equal(open.Estimate.CostUsd, RoutingCore.ReverseProxy.RoutingCoreProxy.ReserveAmount(open, RoutingCore.ReverseProxy.ReserveMode.Estimate));
 
             using var refuse = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""") };
             refuse.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk-max-output");

@@ -309,8 +309,8 @@ public sealed class GatewayTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(response.Headers.Contains("X-Injected"));
         Assert.DoesNotContain(response.Headers, h => h.Key.StartsWith("x-routingcore", StringComparison.OrdinalIgnoreCase));
-        Assert.Equal("gpt-5%0D%0AX-Injected%3A%20yes", GatewayHandler.SafeHeader("gpt-5\r\nX-Injected: yes"));
-        Assert.Equal("gpt-5", GatewayHandler.SafeHeader("gpt-5"));
+        Assert.Equal("gpt-5%0D%0AX-Injected%3A%20yes", RoutingCore.ReverseProxy.RoutingCoreTransformer.SafeHeader("gpt-5\r\nX-Injected: yes"));
+        Assert.Equal("gpt-5", RoutingCore.ReverseProxy.RoutingCoreTransformer.SafeHeader("gpt-5"));
     }
 
     [Fact]

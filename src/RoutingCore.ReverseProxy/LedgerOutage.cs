@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 
-namespace RoutingCore.Gateway;
+namespace RoutingCore.ReverseProxy;
 
 /// <summary>
 /// Tracks whether the budget ledger is reachable, so an outage logs one warning when it starts and one line when it
@@ -19,12 +19,12 @@ internal sealed class LedgerOutage
 
     public void Failed(ILogger logger, Exception ex)
     {
-        GatewayTelemetry.LedgerUnavailable.Add(1);
-        if (Interlocked.Exchange(ref _down, 1) == 0) GatewayTelemetry.LedgerDown(logger, ex.GetType().Name, ex.Message);
+        RoutingCoreProxyTelemetry.LedgerUnavailable.Add(1);
+        if (Interlocked.Exchange(ref _down, 1) == 0) RoutingCoreProxyTelemetry.LedgerDown(logger, ex.GetType().Name, ex.Message);
     }
 
     public void Recovered(ILogger logger)
     {
-        if (Volatile.Read(ref _down) == 1 && Interlocked.Exchange(ref _down, 0) == 1) GatewayTelemetry.LedgerUp(logger);
+        if (Volatile.Read(ref _down) == 1 && Interlocked.Exchange(ref _down, 0) == 1) RoutingCoreProxyTelemetry.LedgerUp(logger);
     }
 }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace RoutingCore.Gateway;
+namespace RoutingCore.ReverseProxy;
 
 /// <summary>
 /// Removes, from an OpenAI chat stream, the usage-only chunk (<c>"choices":[]</c> with a <c>usage</c> object) that the

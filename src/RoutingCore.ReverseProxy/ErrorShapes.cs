@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace RoutingCore.Gateway;
+namespace RoutingCore.ReverseProxy;
 
 /// <summary>Errors in the endpoint's own shape: OpenAI <c>{"error":{…}}</c> or Anthropic <c>{"type":"error","error":{…}}</c>.</summary>
 internal static class ErrorShapes

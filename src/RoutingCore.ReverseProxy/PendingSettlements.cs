@@ -1,16 +1,17 @@
+using Microsoft.Extensions.Hosting;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using RoutingCore.Budgets;
 
-namespace RoutingCore.Gateway;
+namespace RoutingCore.ReverseProxy;
 
 /// <summary>
 /// Settlements the ledger could not take when the response ended (an outage): retried every
-/// <see cref="GatewayOptions.SettlementRetryInterval"/> until one succeeds or its reservation expires, so a request served
+/// <see cref="RoutingCoreProxyOptions.SettlementRetryInterval"/> until one succeeds or its reservation expires, so a request served
 /// during an outage shorter than the reservation TTL is still billed (BRIEF §22). What expires unbilled is logged as
 /// an error with its amount.
 /// </summary>
-internal sealed class PendingSettlements(IBudgetLedger ledger, TimeProvider time, IOptions<GatewayOptions> options, ILogger<PendingSettlements> logger)
+internal sealed class PendingSettlements(IBudgetLedger ledger, TimeProvider time, IOptions<RoutingCoreProxyOptions> options, ILogger<PendingSettlements> logger)
     : BackgroundService
 {
     private readonly Channel<(BudgetReservation Reservation, decimal Usd)> _queue = Channel.CreateUnbounded<(BudgetReservation, decimal)>();
@@ -38,14 +39,14 @@ internal sealed class PendingSettlements(IBudgetLedger ledger, TimeProvider time
                 try
                 {
                     await ledger.SettleAsync(reservation, usd, stoppingToken);
-                    GatewayTelemetry.SettledLate(logger, reservation.Id, usd);
+                    RoutingCoreProxyTelemetry.SettledLate(logger, reservation.Id, usd);
                     Done(waiting, i);
                 }
                 catch (Exception ex) when (LedgerOutage.IsOutage(ex, stoppingToken))
                 {
                     if (time.GetUtcNow() >= reservation.ExpiresAt)
                     {
-                        GatewayTelemetry.Unbilled(logger, reservation.Id, usd);
+                        RoutingCoreProxyTelemetry.Unbilled(logger, reservation.Id, usd);
                         Done(waiting, i);
                     }
                 }
