@@ -12,7 +12,7 @@ public class PublicApiTests
 {
     public static TheoryData<string> Assemblies() => new()
     {
-        "RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers", "RoutingCore.Redis",
+        "RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers", "RoutingCore.Redis", "RoutingCore.ReverseProxy",
     };
 
     [Theory]
@@ -37,7 +37,7 @@ public class PublicApiTests
     [Fact]
     public void EveryPublicMember_HasXmlDocs()
     {
-        foreach (var name in (string[])["RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers", "RoutingCore.Redis"])
+        foreach (var name in (string[])["RoutingCore", "RoutingCore.Testing", "RoutingCore.Budgets", "RoutingCore.Budgets.Postgres", "RoutingCore.Extensions.AI", "RoutingCore.Tokenizers", "RoutingCore.Redis", "RoutingCore.ReverseProxy"])
         {
             var assembly = Assembly.Load(name);
             var xml = Path.ChangeExtension(assembly.Location, ".xml");
