@@ -45,35 +45,87 @@ internal static class GatewayLoad
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseCookies = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-load");
-        output.WriteLine($"gateway {gatewayUrl}, fake upstream {upstreamUrl}; {Environment.ProcessorCount} cores; closed loop, {seconds} s per run after a 2 s warm-up");
-        output.WriteLine("| request | target | concurrency | requests | req/s | p50 ms | p99 ms |");
-        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        // Portkey's gateway side by side (BRIEF §16) when ROUTINGCORE_PORTKEY names its start-server.js: it binds every
+        // interface, so it runs only for this bounded run and is killed at the end.
+        using var portkey = StartPortkey(out string? portkeyUrl);
+        output.WriteLine($"gateway {gatewayUrl}, fake upstream {upstreamUrl}{(portkeyUrl is null ? "" : $", Portkey {portkeyUrl}")}; {Environment.ProcessorCount} cores; closed loop, {seconds} s per run after a 2 s warm-up");
+        output.WriteLine("CPU per request: this process's CPU time over the run divided by its requests; the gateway's own is the gateway run's minus the direct run's (client and upstream share the process).");
+        output.WriteLine("| request | target | concurrency | requests | req/s | p50 ms | p99 ms | CPU µs/req |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var shape in new[] { "text-1kb", "data-1mb" })
         {
             var body = Corpus.Build(shape);
-            var direct = await RunAsync(client, $"{upstreamUrl}/openai/v1/chat/completions", body, 8, seconds);
-            lock (processing) processing.Clear();
-            var via = await RunAsync(client, $"{gatewayUrl}/v1/chat/completions", body, 8, seconds);
-            double[] own;
-            lock (processing) own = [.. processing];
-            output.WriteLine(direct.Row(shape, "direct", 8));
-            output.WriteLine(via.Row(shape, "gateway", 8));
-            output.WriteLine($"| {shape} | added by the gateway | 8 | | | {via.P50 - direct.P50:0.000} | {via.P99 - direct.P99:0.000} |");
-            output.WriteLine($"| {shape} | gateway processing (body read → send started) | | {own.Length} | | {Percentile(own, 50) / 1000:0.000} | {Percentile(own, 99) / 1000:0.000} |");
-            var peak = await RunAsync(client, $"{gatewayUrl}/v1/chat/completions", body, 32, seconds);
-            output.WriteLine(peak.Row(shape, "gateway (peak)", 32));
+            foreach (int concurrency in new[] { 1, 8 })
+            {
+                var direct = await RunAsync(client, $"{upstreamUrl}/openai/v1/chat/completions", body, concurrency, seconds);
+                lock (processing) processing.Clear();
+                var via = await RunAsync(client, $"{gatewayUrl}/v1/chat/completions", body, concurrency, seconds);
+                double[] own;
+                lock (processing) own = [.. processing];
+                output.WriteLine(direct.Row(shape, "direct", concurrency));
+                output.WriteLine(via.Row(shape, "gateway", concurrency));
+                output.WriteLine($"| {shape} | **added by the gateway** | {concurrency} | | | **{via.P50 - direct.P50:0.000}** | **{via.P99 - direct.P99:0.000}** | **{via.CpuPerRequest - direct.CpuPerRequest:0}** |");
+                output.WriteLine($"| {shape} | gateway processing (body read → send started) | {concurrency} | {own.Length} | | {Percentile(own, 50) / 1000:0.000} | {Percentile(own, 99) / 1000:0.000} | |");
+                if (portkeyUrl is not null)
+                {
+                    var peer = await RunAsync(client, $"{portkeyUrl}/v1/chat/completions", body, concurrency, seconds, request =>
+                    {
+                        request.Headers.Add("x-portkey-provider", "openai");
+                        request.Headers.Add("x-portkey-custom-host", $"{upstreamUrl}/openai/v1");
+                    });
+                    output.WriteLine(peer.Row(shape, "Portkey 1.15.2 (node, its own process: CPU not counted)", concurrency));
+                    output.WriteLine($"| {shape} | added by Portkey | {concurrency} | | | {peer.P50 - direct.P50:0.000} | {peer.P99 - direct.P99:0.000} | |");
+                }
+            }
+        }
+        if (portkey is not null)
+        {
+            portkey.Kill(entireProcessTree: true);
+            await portkey.WaitForExitAsync();
         }
         await gateway.StopAsync();
         await gateway.DisposeAsync();
     }
 
-    private sealed record Result(int Count, double Seconds, double P50, double P99, int Errors)
+    private sealed record Result(int Count, double Seconds, double P50, double P99, int Errors, double CpuPerRequest)
     {
         public string Row(string shape, string target, int concurrency) =>
-            $"| {shape} | {target} | {concurrency} | {Count}{(Errors > 0 ? $" ({Errors} errors)" : "")} | {Count / Seconds:0} | {P50:0.000} | {P99:0.000} |";
+            $"| {shape} | {target} | {concurrency} | {Count}{(Errors > 0 ? $" ({Errors} errors)" : "")} | {Count / Seconds:0} | {P50:0.000} | {P99:0.000} | {CpuPerRequest:0} |";
     }
 
-    private static async Task<Result> RunAsync(HttpClient client, string url, byte[] body, int concurrency, int seconds)
+    private static System.Diagnostics.Process? StartPortkey(out string? url)
+    {
+        url = null;
+        if (Environment.GetEnvironmentVariable("ROUTINGCORE_PORTKEY") is not { Length: > 0 } script || !File.Exists(script)) return null;
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var process = System.Diagnostics.Process.Start(new ProcessStartInfo("node", [script, $"--port={port}"]) { RedirectStandardOutput = true, RedirectStandardError = true });
+        if (process is null) return null;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        for (int i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                tcp.Connect(System.Net.IPAddress.Loopback, port);
+                url = $"http://127.0.0.1:{port}";
+                return process;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        process.Kill(entireProcessTree: true);
+        return null;
+    }
+
+    private static async Task<Result> RunAsync(HttpClient client, string url, byte[] body, int concurrency, int seconds, Action<HttpRequestMessage>? decorate = null)
     {
         async Task<(List<double> Latencies, int Errors)> Worker(DateTime until, bool record)
         {
@@ -82,9 +134,10 @@ internal static class GatewayLoad
             while (DateTime.UtcNow < until)
             {
                 long start = Stopwatch.GetTimestamp();
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await client.PostAsync(url, content);
+                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                decorate?.Invoke(request);
+                using var response = await client.SendAsync(request);
                 await response.Content.CopyToAsync(Stream.Null);
                 if (!response.IsSuccessStatusCode) errors++;
                 if (record) latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
@@ -93,12 +146,14 @@ internal static class GatewayLoad
         }
         var warm = DateTime.UtcNow.AddSeconds(2);
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => Worker(warm, false))));
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var until = DateTime.UtcNow.AddSeconds(seconds);
         var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => Worker(until, true))));
         watch.Stop();
+        double cpuMicros = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
         var all = results.SelectMany(r => r.Latencies).ToArray();
-        return new Result(all.Length, watch.Elapsed.TotalSeconds, Percentile(all, 50), Percentile(all, 99), results.Sum(r => r.Errors));
+        return new Result(all.Length, watch.Elapsed.TotalSeconds, Percentile(all, 50), Percentile(all, 99), results.Sum(r => r.Errors), cpuMicros / Math.Max(1, all.Length));
     }
 
     private static double Percentile(double[] values, double p)
