@@ -78,8 +78,12 @@ public class CostTests
     [Theory]
     // 22 lower ×1 + 2 upper ×1 + 6 words ×56 + 2 upper→lower transitions ×45 + 3 punctuation ×29 + 5 spaces ×20 = 637 → 10
     [InlineData("Hello, world! How are you today?", 10)]
-    // 13 Cyrillic ×40 + 2 punctuation ×29 + 2 spaces ×20 = 618 → 10
-    [InlineData("Привет, как дела?", 10)]
+    // 13 Cyrillic ×47 + 2 punctuation ×29 + 2 spaces ×20 = 709 → 12
+    [InlineData("Привет, как дела?", 12)]
+    // 9 Georgian ×133 = 1197 → 19
+    [InlineData("გამარჯობა", 19)]
+    // 6 Devanagari ×86 = 516 → 9
+    [InlineData("नमस्ते", 9)]
     // 4 CJK ×136 + 6 kana ×192 = 1696 → 27
     [InlineData("今日はいい天気ですね", 27)]
     // 2 four-byte characters ×128 = 256 → 4
