@@ -306,10 +306,12 @@ internal sealed class RoutingCoreProxy(
 
         string requested = decision.Alias?.Id ?? decision.ModelId ?? model.Id;
         string operation = OperationName(endpoint);
+        var (host, port) = ServerOf(destination.Model.Config.Address);
         var tags = new TagList
         {
             { "gen_ai.operation.name", operation }, { "gen_ai.provider.name", model.Provider },
             { "gen_ai.request.model", requested }, { "gen_ai.response.model", model.Id },
+            { "server.address", host }, { "server.port", port },
         };
         long input = usage.InputTokens + usage.CachedInputTokens + usage.CacheWriteTokens;
         var inputTags = tags;
@@ -327,7 +329,8 @@ internal sealed class RoutingCoreProxy(
             activity.SetTag("gen_ai.usage.input_tokens", input);
             activity.SetTag("gen_ai.usage.output_tokens", usage.OutputTokens);
             activity.SetTag("routingcore.cost_usd", (double)cost);
-            activity.SetTag("server.address", destination.Model.Config.Address);
+            activity.SetTag("server.address", host);
+            activity.SetTag("server.port", port);
             if (gone) activity.SetTag("error.type", "client_disconnected");
             else if (cut) activity.SetTag("error.type", "upstream_failed_mid_response");
             else if (context.Response.StatusCode >= 400) activity.SetTag("error.type", context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -340,6 +343,12 @@ internal sealed class RoutingCoreProxy(
             RoutingCoreProxyTelemetry.Served(logger, name, requested, model.Id, model.Provider, destinationId, status, decision.Estimate.CostUsd, usage.CostUsd, note);
         }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Host, int Port)> s_servers = new(StringComparer.Ordinal);
+
+    /// <summary>The destination's host and port (the conventions' <c>server.address</c>, <c>server.port</c>), parsed once per address.</summary>
+    private static (string Host, int Port) ServerOf(string address) =>
+        s_servers.GetOrAdd(address, static a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? (uri.Host, uri.Port) : (a, 0));
 
     private DestinationState PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> available)
     {

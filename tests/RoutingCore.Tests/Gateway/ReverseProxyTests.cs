@@ -141,11 +141,13 @@ public sealed class ReverseProxyTests
             using var response = await client.PostAsync("/v1/chat/completions", Body(json));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             string served = Header(response, "x-routingcore-model"), provider = Header(response, "x-routingcore-provider");
+            int port = new Uri(upstream.BaseUrl).Port;
 
             Activity? span = null;
             for (int i = 0; i < 100 && span is null; i++)
             {
-                lock (spans) span = spans.FirstOrDefault(s => s.Source.Name == RoutingCoreProxyTelemetry.ActivitySourceName);
+                // Other tests' gateways share the activity source and meter: this gateway's are the ones sent to its upstream.
+                lock (spans) span = spans.FirstOrDefault(s => s.Source.Name == RoutingCoreProxyTelemetry.ActivitySourceName && Equals(s.GetTagItem("server.port"), port));
                 if (span is null) await Task.Delay(50);
             }
             Assert.NotNull(span);
@@ -163,9 +165,7 @@ public sealed class ReverseProxyTests
                 (double)span.GetTagItem("routingcore.estimated_cost_usd")!, 12);
             Assert.InRange((double)span.GetTagItem("routingcore.difficulty")!, 0.0, 1.0);
 
-            // A rejected request is a span with its error code.
-            using (var bad = await client.PostAsync("/v1/chat/completions", Body("""{"model":"no-such-model","messages":[]}""")))
-                Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("127.0.0.1", span.GetTagItem("server.address"));
 
             app.Services.GetRequiredService<MeterProvider>().ForceFlush(); // the in-memory reader (Prometheus, a pull reader, reports false)
             var usage = metrics.Where(m => m.Name == "gen_ai.client.token.usage").ToList();
@@ -175,8 +175,13 @@ public sealed class ReverseProxyTests
                 foreach (ref readonly var point in metric.GetMetricPoints())
                 {
                     string? type = null;
-                    foreach (var tag in point.Tags) if (tag.Key == "gen_ai.token.type") type = tag.Value as string;
-                    if (type == "input") input += point.GetHistogramSum() is var sum ? (long)sum : 0;
+                    object? at = null;
+                    foreach (var tag in point.Tags)
+                    {
+                        if (tag.Key == "gen_ai.token.type") type = tag.Value as string;
+                        if (tag.Key == "server.port") at = tag.Value;
+                    }
+                    if (type == "input" && Equals(at, port)) input += (long)point.GetHistogramSum();
                 }
             Assert.Equal(10, input);
             Assert.Contains(metrics, m => m.Name == "routingcore.proxy.processing_time");
