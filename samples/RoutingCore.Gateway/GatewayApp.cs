@@ -64,6 +64,8 @@ public static class GatewayApp
             builder.Services.AddSingleton(sp => new RoutingCore.Redis.RedisSharedHealth(sp.GetRequiredService<ModelHealthTracker>(),
                 sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), () => sp.GetRequiredService<IRoutingEngine>().Catalog,
                 sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health.SharedRefresh, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddSingleton<IRoutingCoreHealth>(sp =>
+                new SharedGatewayHealth(sp.GetRequiredService<ModelHealthTracker>(), sp.GetRequiredService<RoutingCore.Redis.RedisSharedHealth>()));
         }
         builder.Services.AddSingleton(sp => new RateLimits(sp.GetRequiredService<KeyRateLimiter>(), sp.GetService<RoutingCore.Redis.RedisRateLimiter>(),
             sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Limits, sp.GetRequiredService<ILogger<RateLimits>>()));
@@ -73,7 +75,6 @@ public static class GatewayApp
             var health = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health;
             return new ModelHealthTracker(health.FailureThreshold, TimeSpan.FromSeconds(health.CooldownSeconds), sp.GetRequiredService<TimeProvider>());
         });
-        builder.Services.AddSingleton<IRoutingCoreHealth>(sp => new GatewayHealth(sp.GetRequiredService<ModelHealthTracker>(), sp.GetService<RoutingCore.Redis.RedisSharedHealth>()));
 
         // YARP: its own ReverseProxy section for clusters and destinations (and any routes of the host's own), the
         // Gateway:Upstreams shorthand as one-destination clusters, and the gateway's RoutingCore routes.
@@ -82,17 +83,19 @@ public static class GatewayApp
         builder.Services.AddReverseProxy()
             .LoadFromConfig(proxySection)
             .LoadFromMemory(routes, clusters)
-            .AddRoutingCore(o =>
-            {
-                var g = gateway.Get<GatewayOptions>() ?? new GatewayOptions();
-                o.MaxBodyBytes = g.MaxBodyBytes;
-                o.FirstByteTimeout = g.FirstByteTimeout;
-                o.LedgerTimeout = g.LedgerTimeout;
-                o.LedgerRetryAfterSeconds = g.LedgerRetryAfterSeconds;
-                o.SettlementRetryInterval = g.SettlementRetryInterval;
-                o.AnthropicVersion = g.AnthropicVersion;
-                o.MissingClusterHint = "or set Gateway:Upstreams:{0}:BaseUrl (for example the environment variable Gateway__Upstreams__{0}__BaseUrl)";
-            });
+            .AddRoutingCore();
+        // The proxy's settings are the Gateway section's (one binding, GatewayOptions above).
+        builder.Services.AddOptions<RoutingCoreProxyOptions>().Configure<IOptions<GatewayOptions>>((o, configured) =>
+        {
+            var g = configured.Value;
+            o.MaxBodyBytes = g.MaxBodyBytes;
+            o.FirstByteTimeout = g.FirstByteTimeout;
+            o.LedgerTimeout = g.LedgerTimeout;
+            o.LedgerRetryAfterSeconds = g.LedgerRetryAfterSeconds;
+            o.SettlementRetryInterval = g.SettlementRetryInterval;
+            o.AnthropicVersion = g.AnthropicVersion;
+            o.MissingClusterHint = "or set Gateway:Upstreams:{0}:BaseUrl (for example the environment variable Gateway__Upstreams__{0}__BaseUrl)";
+        });
         GatewayObservability.Add(builder, gateway.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions());
 
         var app = builder.Build();

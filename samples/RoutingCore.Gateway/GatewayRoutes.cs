@@ -28,8 +28,9 @@ internal static class GatewayRoutes
             string provider = upstream.Key;
             string? baseUrl = upstream["BaseUrl"];
             if (declared.Contains(provider) || string.IsNullOrWhiteSpace(baseUrl)) continue;
-            if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            if (!RoutingCoreConfigFilter.IsHttpAddress(baseUrl))
             {
+                // Checked here too, so the error names the key the user wrote, not the cluster made from it.
                 throw new InvalidOperationException($"Gateway:Upstreams:{provider}:BaseUrl is '{baseUrl}', not an absolute http or https address.");
             }
             var metadata = new Dictionary<string, string>();

@@ -24,7 +24,9 @@ internal sealed class ConsecutiveFailuresPolicy(IDestinationHealthUpdater update
     {
         var attempt = context.Features.Get<RoutingCoreAttempt>();
         int status = attempt?.UpstreamStatus ?? context.Response.StatusCode;
-        bool transport = context.Features.Get<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>() is { } error && !attempt?.Served == true
+        // A client that went away says nothing about the destination; a failure after a RoutingCore attempt was served
+        // (mid-stream) is not an answer status either.
+        bool transport = context.Features.Get<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>() is { } error && attempt?.Served != true
             && error.Error is not (Yarp.ReverseProxy.Forwarder.ForwarderError.RequestCanceled or Yarp.ReverseProxy.Forwarder.ForwarderError.RequestBodyCanceled);
         bool failed = transport || status == 429 || status >= 500;
         var count = _failures.GetValue(destination, static _ => new StrongBox<int>());

@@ -218,10 +218,7 @@ internal sealed class RoutingCoreProxy(
                 proxyFeature.ProxiedDestination = destination;
                 sent = true;
                 long attemptStarted = Stopwatch.GetTimestamp();
-                var config = cluster.Model.Config.HttpRequest ?? ForwarderRequestConfig.Empty;
-                if (config.ActivityTimeout is null || config.ActivityTimeout < _options.FirstByteTimeout)
-                    config = config with { ActivityTimeout = _options.FirstByteTimeout > TimeSpan.FromSeconds(100) ? _options.FirstByteTimeout : TimeSpan.FromSeconds(100) };
-                var error = await forwarder.SendAsync(context, destination.Model.Config.Address, cluster.Model.HttpClient, config, transformer);
+                var error = await forwarder.SendAsync(context, destination.Model.Config.Address, cluster.Model.HttpClient, RequestConfig(cluster.Model), transformer);
                 ReportPassive(context, cluster, destination);
 
                 if (attempt.Served)
@@ -307,21 +304,25 @@ internal sealed class RoutingCoreProxy(
         string requested = decision.Alias?.Id ?? decision.ModelId ?? model.Id;
         string operation = OperationName(endpoint);
         var (host, port) = ServerOf(destination.Model.Config.Address);
-        var tags = new TagList
-        {
-            { "gen_ai.operation.name", operation }, { "gen_ai.provider.name", model.Provider },
-            { "gen_ai.request.model", requested }, { "gen_ai.response.model", model.Id },
-            { "server.address", host }, { "server.port", port },
-        };
         long input = usage.InputTokens + usage.CachedInputTokens + usage.CacheWriteTokens;
-        var inputTags = tags;
-        inputTags.Add("gen_ai.token.type", "input");
-        RoutingCoreProxyTelemetry.TokenUsage.Record(input, inputTags);
-        var outputTags = tags;
-        outputTags.Add("gen_ai.token.type", "output");
-        RoutingCoreProxyTelemetry.TokenUsage.Record(usage.OutputTokens, outputTags);
-        RoutingCoreProxyTelemetry.Cost.Add((double)cost, tags);
-        RoutingCoreProxyTelemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalSeconds, tags);
+        if (RoutingCoreProxyTelemetry.TokenUsage.Enabled || RoutingCoreProxyTelemetry.Cost.Enabled || RoutingCoreProxyTelemetry.OperationDuration.Enabled)
+        {
+            // Only with a listener: the tags box the port.
+            var tags = new TagList
+            {
+                { "gen_ai.operation.name", operation }, { "gen_ai.provider.name", model.Provider },
+                { "gen_ai.request.model", requested }, { "gen_ai.response.model", model.Id },
+                { "server.address", host }, { "server.port", port },
+            };
+            var inputTags = tags;
+            inputTags.Add("gen_ai.token.type", "input");
+            RoutingCoreProxyTelemetry.TokenUsage.Record(input, inputTags);
+            var outputTags = tags;
+            outputTags.Add("gen_ai.token.type", "output");
+            RoutingCoreProxyTelemetry.TokenUsage.Record(usage.OutputTokens, outputTags);
+            RoutingCoreProxyTelemetry.Cost.Add((double)cost, tags);
+            RoutingCoreProxyTelemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalSeconds, tags);
+        }
         if (activity is not null)
         {
             activity.SetTag("gen_ai.response.model", model.Id);
@@ -349,6 +350,19 @@ internal sealed class RoutingCoreProxy(
     /// <summary>The destination's host and port (the conventions' <c>server.address</c>, <c>server.port</c>), parsed once per address.</summary>
     private static (string Host, int Port) ServerOf(string address) =>
         s_servers.GetOrAdd(address, static a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? (uri.Host, uri.Port) : (a, 0));
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ClusterModel, ForwarderRequestConfig> _requestConfigs = new();
+
+    /// <summary>
+    /// The cluster's request settings with an activity timeout no shorter than the first-byte timeout (YARP's own
+    /// default is 100 s), made once per cluster model (a configuration reload makes new models).
+    /// </summary>
+    private ForwarderRequestConfig RequestConfig(ClusterModel cluster) => _requestConfigs.GetValue(cluster, c =>
+    {
+        var config = c.Config.HttpRequest ?? ForwarderRequestConfig.Empty;
+        var least = _options.FirstByteTimeout > TimeSpan.FromSeconds(100) ? _options.FirstByteTimeout : TimeSpan.FromSeconds(100);
+        return config.ActivityTimeout is { } set && set >= _options.FirstByteTimeout ? config : config with { ActivityTimeout = least };
+    });
 
     private DestinationState PickDestination(HttpContext context, ClusterState cluster, IReadOnlyList<DestinationState> available)
     {

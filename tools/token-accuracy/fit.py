@@ -139,8 +139,8 @@ def fit_scripts():
     in turn and three times over, gets the least 1/64 step that keeps every text containing it at SCRIPT_MARGIN x its
     o200k count, and every text where it is at least a quarter of the characters at its cl100k count; over the test
     corpus and tools/token-accuracy/extended-corpus.json. Prints the C# constants (ITokenCounter.cs)."""
-    shipped = __import__("table").weights()
-    w = dict(zip(KEYS, shipped))
+    import table  # reads the shipped weights from ITokenCounter.cs (table imports this module, so not at the top)
+    w = dict(zip(KEYS, table.weights()))
     samples = []
     for path in (CORPUS, os.path.join(HERE, "extended-corpus.json")):
         for s in json.load(open(path))["samples"]:

@@ -111,7 +111,8 @@ namespace RoutingCore.Forwarding
     /// </summary>
     internal static class UpstreamBody
     {
-        private static ReadOnlySpan<byte> StreamUsage => ",\"stream_options\":{\"include_usage\":true}"u8;
+        private static readonly byte[] s_streamUsage = ",\"stream_options\":{\"include_usage\":true}"u8.ToArray();
+        private static ReadOnlySpan<byte> StreamUsage => s_streamUsage;
         private const int Piece = 64 * 1024;
 
         public static int Length(in ForwardingFacts f, ModelEntry target, bool streamUsage) =>
@@ -134,8 +135,6 @@ namespace RoutingCore.Forwarding
             StreamUsage.CopyTo(destination[at..]);
             body[f.RootEnd..].CopyTo(destination[(at + StreamUsage.Length)..]);
         }
-
-        private static readonly byte[] s_streamUsage = StreamUsage.ToArray();
 
         public static int Segments(ReadOnlyMemory<byte> body, in ForwardingFacts f, ModelEntry target, bool streamUsage, Span<ReadOnlyMemory<byte>> segments)
         {

@@ -284,3 +284,68 @@ public sealed class ReverseProxyTests
         }
     }
 }
+
+/// <summary>The <c>RoutingCoreFailures</c> passive policy on its own (R-GW-22), including on routes that are not RoutingCore's.</summary>
+public sealed class ConsecutiveFailuresPolicyTests
+{
+    private sealed class Recorder : Yarp.ReverseProxy.Health.IDestinationHealthUpdater
+    {
+        public List<(string Destination, Yarp.ReverseProxy.Model.DestinationHealth Health, TimeSpan Period)> Passive { get; } = [];
+
+        public void SetActive(Yarp.ReverseProxy.Model.ClusterState cluster, IEnumerable<Yarp.ReverseProxy.Health.NewActiveDestinationHealth> destinationHealths) { }
+
+        public void SetPassive(Yarp.ReverseProxy.Model.ClusterState cluster, Yarp.ReverseProxy.Model.DestinationState destination,
+            Yarp.ReverseProxy.Model.DestinationHealth newHealth, TimeSpan reactivationPeriod) => Passive.Add((destination.DestinationId, newHealth, reactivationPeriod));
+    }
+
+    private sealed class ErrorFeature(Yarp.ReverseProxy.Forwarder.ForwarderError error) : Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature
+    {
+        public Yarp.ReverseProxy.Forwarder.ForwarderError Error { get; } = error;
+        public Exception? Exception => null;
+    }
+
+    private static Yarp.ReverseProxy.Model.ClusterState Cluster(Dictionary<string, string>? metadata = null)
+    {
+        return new Yarp.ReverseProxy.Model.ClusterState("c",
+            new Yarp.ReverseProxy.Model.ClusterModel(new ClusterConfig { ClusterId = "c", Metadata = metadata }, new HttpMessageInvoker(new HttpClientHandler())));
+    }
+
+    private static DefaultHttpContext Context(int status, Yarp.ReverseProxy.Forwarder.ForwarderError? error = null)
+    {
+        var context = new DefaultHttpContext();
+        context.Response.StatusCode = status;
+        if (error is { } e) context.Features.Set<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>(new ErrorFeature(e));
+        return context;
+    }
+
+    [Fact]
+    public void TransportFailures_OnAPlainYarpRoute_TakeTheDestinationOut_AtTheThreshold_AndAnAnswerResetsTheCount()
+    {
+        var recorder = new Recorder();
+        var policy = new ConsecutiveFailuresPolicy(recorder);
+        var cluster = Cluster();
+        var destination = new Yarp.ReverseProxy.Model.DestinationState("d");
+        policy.RequestProxied(Context(502, Yarp.ReverseProxy.Forwarder.ForwarderError.Request), cluster, destination);
+        policy.RequestProxied(Context(502, Yarp.ReverseProxy.Forwarder.ForwarderError.Request), cluster, destination);
+        policy.RequestProxied(Context(200), cluster, destination); // an answer: the count starts again
+        policy.RequestProxied(Context(502, Yarp.ReverseProxy.Forwarder.ForwarderError.Request), cluster, destination);
+        policy.RequestProxied(Context(503), cluster, destination);
+        Assert.Empty(recorder.Passive);
+        // The destination broke off its body after a 200 (a transport failure though the status looks fine): the third.
+        policy.RequestProxied(Context(200, Yarp.ReverseProxy.Forwarder.ForwarderError.ResponseBodyDestination), cluster, destination);
+        Assert.Equal([("d", Yarp.ReverseProxy.Model.DestinationHealth.Unhealthy, TimeSpan.FromSeconds(30))], recorder.Passive);
+    }
+
+    [Fact]
+    public void AClientThatLeft_SaysNothingAboutTheDestination_AndTheThresholdComesFromClusterMetadata()
+    {
+        var recorder = new Recorder();
+        var policy = new ConsecutiveFailuresPolicy(recorder);
+        var cluster = Cluster(new Dictionary<string, string> { [ConsecutiveFailuresPolicy.ThresholdMetadataKey] = "1" });
+        var destination = new Yarp.ReverseProxy.Model.DestinationState("d");
+        policy.RequestProxied(Context(200, Yarp.ReverseProxy.Forwarder.ForwarderError.RequestCanceled), cluster, destination);
+        Assert.Empty(recorder.Passive);
+        policy.RequestProxied(Context(429), cluster, destination);
+        Assert.Single(recorder.Passive);
+    }
+}
