@@ -95,21 +95,40 @@ public sealed class OfficialSdkTests : IAsyncLifetime
     }
 
     [OfficialSdkFact]
-    public async Task TheOfficialAnthropicClient_CreatesAndStreamsMessages_AndStopsOnOverBudget()
+    public async Task TheOfficialAnthropicClient_CreatesAndStreamsMessages_StopsOnOverBudget_AndACutStreamIsCharged()
     {
         _upstream.Script.Enqueue(FakeUpstream.Json(200, Sample("anthropic.response.json")));
         _upstream.Script.Enqueue(FakeUpstream.Sse(Events("anthropic-stream.response.sse")));
+        // The stream the client abandons: held after its first text delta (message_start, block start, ping, delta).
+        var hold = new TaskCompletionSource();
+        _upstream.Script.Enqueue(FakeUpstream.Sse(Events("anthropic-stream.response.sse"), async i => { if (i == 3) await hold.Task.WaitAsync(TimeSpan.FromSeconds(30)); }));
         var (app, client) = await GatewayTests.StartGatewayAsync(_upstream, []);
         try
         {
             var results = await RunNodeAsync("anthropic-e2e.mjs", client);
-            Assert.Equal(3, results.Count);
+            hold.TrySetResult();
+            Assert.Equal(4, results.Count);
             Assert.All(results.Values, r => Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString()));
             Assert.StartsWith("Chapter 3", results["messages-create"].GetProperty("text").GetString(), StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty(results["messages-stream"].GetProperty("text").GetString()));
             Assert.Equal(429, results["over-budget"].GetProperty("status").GetInt32());
-            Assert.Equal(2, _upstream.Requests.Count); // the over-budget call never went upstream, and was not retried there
+            Assert.Equal(3, _upstream.Requests.Count); // the over-budget call never went upstream, and was not retried there
             Assert.All(_upstream.Requests, r => Assert.EndsWith("/messages", r.Path, StringComparison.Ordinal));
+
+            // Every call settled, the abandoned stream included: charged for what it was served, nothing left reserved.
+            var engine = app.Services.GetRequiredService<IRoutingEngine>();
+            var messages = new RouteContext { Endpoint = RequestEndpoint.Messages };
+            var create = engine.Route("""{"model":"flux-pinned-claude-sonnet","max_tokens":100,"messages":[{"role":"user","content":"Summarise chapter 3."}]}"""u8, messages);
+            var stream = engine.Route("""{"model":"flux-pinned-claude-sonnet","max_tokens":100,"stream":true,"messages":[{"role":"user","content":"Say hello."}]}"""u8, messages);
+            decimal completed = UsageMeter.Meter(create, System.Text.Encoding.UTF8.GetBytes(Sample("anthropic.response.json"))).CostUsd
+                + UsageMeter.Meter(stream, System.Text.Encoding.UTF8.GetBytes(Sample("anthropic-stream.response.sse"))).CostUsd;
+            Assert.True(completed > 0);
+            var ledger = app.Services.GetRequiredService<RoutingCore.Budgets.IBudgetLedger>();
+            var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("sk-test-team")).AsSpan(0, 16));
+            RoutingCore.Budgets.BudgetStatus status = default;
+            for (int i = 0; i < 100 && ((status = await ledger.GetAsync(id)).ReservedUsd != 0 || status.SpentUsd <= completed); i++) await Task.Delay(50);
+            Assert.Equal(0m, status.ReservedUsd);
+            Assert.True(status.SpentUsd > completed, $"spent {status.SpentUsd}, completed calls {completed}: the cut stream was not charged");
         }
         finally
         {

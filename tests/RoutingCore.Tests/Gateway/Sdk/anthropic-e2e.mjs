@@ -25,3 +25,13 @@ try {
   await tiny.messages.create({ model: 'flux-pinned-claude-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'x' }] });
   out('over-budget', { ok: false, error: 'no error' });
 } catch (e) { out('over-budget', { ok: true, status: e.status, type: e.error?.error?.type }); }
+
+// 4. A stream the application abandons after its first text (leaving the loop aborts the request mid-stream).
+try {
+  const s = client.messages.stream({ model: 'flux-pinned-claude-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'Count slowly.' }] });
+  let deltas = 0;
+  for await (const event of s) {
+    if (event.type === 'content_block_delta') { deltas++; break; }
+  }
+  out('cut-stream', { ok: deltas === 1, deltas });
+} catch (e) { out('cut-stream', { ok: false, error: String(e) }); }
