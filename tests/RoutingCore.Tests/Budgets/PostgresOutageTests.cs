@@ -13,6 +13,14 @@ namespace RoutingCore.Tests.Budgets;
 /// <summary>spec/gateway.md R-GW-11, R-GW-15 with a real PostgreSQL server that is stopped and started again.</summary>
 public sealed class PostgresOutageTests
 {
+    /// <summary>The gateway on this PostgreSQL ledger, with short timeouts so an outage shows within the test.</summary>
+    private static Dictionary<string, string?> OnPostgres(PostgresServer pg) => new()
+    {
+        ["Gateway:Ledger"] = "Postgres",
+        ["ConnectionStrings:Budgets"] = pg.ConnectionString.Replace("Timeout=15", "Timeout=3", StringComparison.Ordinal),
+        ["Gateway:SettlementRetryInterval"] = "00:00:00.200",
+    };
+
     private static StringContent Body() => new("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json");
 
     [PostgresFact]
@@ -20,12 +28,7 @@ public sealed class PostgresOutageTests
     {
         using var pg = new PostgresServer();
         await using var upstream = await FakeUpstream.StartAsync();
-        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
-        {
-            ["Gateway:Ledger"] = "Postgres",
-            ["ConnectionStrings:Budgets"] = pg.ConnectionString.Replace("Timeout=15", "Timeout=3", StringComparison.Ordinal),
-            ["Gateway:SettlementRetryInterval"] = "00:00:00.200",
-        });
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, OnPostgres(pg));
         try
         {
             using (var ok = await client.PostAsync("/v1/chat/completions", Body())) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -63,12 +66,7 @@ public sealed class PostgresOutageTests
         using var pg = new PostgresServer();
         pg.Stop();
         await using var upstream = await FakeUpstream.StartAsync();
-        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
-        {
-            ["Gateway:Ledger"] = "Postgres",
-            ["ConnectionStrings:Budgets"] = pg.ConnectionString.Replace("Timeout=15", "Timeout=3", StringComparison.Ordinal),
-            ["Gateway:SettlementRetryInterval"] = "00:00:00.200",
-        });
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, OnPostgres(pg));
         try
         {
             using (var down = await client.PostAsync("/v1/chat/completions", Body())) Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);

@@ -42,7 +42,7 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
 
     private static async Task<BudgetStatus> Status(WebApplication app, string key)
     {
-        var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
+        var id = GatewayTests.LedgerIdOf(key);
         Assert.Contains(app.Services.GetRequiredService<KeyAuthenticator>().All, k => k.LedgerId == id);
         return await app.Services.GetRequiredService<IBudgetLedger>().GetAsync(id);
     }
@@ -369,8 +369,6 @@ public sealed class LedgerRecoveryTests : IAsyncLifetime
         return (app, client, ledger);
     }
 
-    private static string LedgerId(string key) => "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16));
-
     private static StringContent Body(string json) => new(json, Encoding.UTF8, "application/json");
 
     [Fact]
@@ -394,10 +392,10 @@ public sealed class LedgerRecoveryTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, response.StatusCode); // served in full
             var pending = app.Services.GetRequiredService<RoutingCore.ReverseProxy.PendingSettlements>();
             Assert.Equal(1, pending.Count);
-            Assert.Equal(0m, (await ledger.GetAsync(LedgerId(Key))).SpentUsd);
+            Assert.Equal(0m, (await ledger.GetAsync(GatewayTests.LedgerIdOf(Key))).SpentUsd);
             ledger.Down = false;
             for (int i = 0; i < 100 && pending.Count > 0; i++) await Task.Delay(50);
-            var status = await ledger.GetAsync(LedgerId(Key));
+            var status = await ledger.GetAsync(GatewayTests.LedgerIdOf(Key));
             Assert.Equal(1000 * 1.25m / 1_000_000 + 100 * 10m / 1_000_000, status.SpentUsd); // gpt-5: the metered usage
             Assert.Equal(0m, status.ReservedUsd);
         }
@@ -419,7 +417,7 @@ public sealed class LedgerRecoveryTests : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             ledger.Down = false;
             BudgetStatus status = default;
-            for (int i = 0; i < 100 && (status = await ledger.GetAsync(LedgerId(Key))).LimitUsd is null; i++) await Task.Delay(50);
+            for (int i = 0; i < 100 && (status = await ledger.GetAsync(GatewayTests.LedgerIdOf(Key))).LimitUsd is null; i++) await Task.Delay(50);
             Assert.Equal(100m, status.LimitUsd);
             using var served = await client.PostAsync("/v1/chat/completions", Body("""{"model":"gpt-5","messages":[{"role":"user","content":"x"}]}"""));
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
@@ -488,7 +486,7 @@ public sealed class GatewayResponsesTests : IAsyncLifetime
             Assert.Equal("/openai/v1/responses", seen.Path);
             Assert.Equal(json, Encoding.UTF8.GetString(seen.Body)); // gpt-5's upstream id is gpt-5: nothing changed
             var ledger = app.Services.GetRequiredService<IBudgetLedger>();
-            var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("sk-test-team")).AsSpan(0, 16));
+            var id = GatewayTests.LedgerIdOf("sk-test-team");
             Assert.Equal(0.001875m, (await ledger.GetAsync(id)).SpentUsd);
 
             using var streamed = await client.PostAsync("/v1/responses", new StringContent("""{"model":"gpt-5","input":"Say hello.","stream":true}""", Encoding.UTF8, "application/json"));

@@ -60,7 +60,7 @@ public sealed class OfficialSdkTests : IAsyncLifetime
             decimal image = engine.Route("""{"model":"flux-image","prompt":"A watercolor fox curled up asleep in a library"}"""u8).Estimate.CostUsd;
             decimal completed = 0.000065m + 0.001875m + 0.000065m + image; // chat stream, responses, responses stream, one image
             var ledger = app.Services.GetRequiredService<RoutingCore.Budgets.IBudgetLedger>();
-            var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("sk-test-team")).AsSpan(0, 16));
+            var id = GatewayTests.LedgerIdOf("sk-test-team");
             RoutingCore.Budgets.BudgetStatus status = default;
             for (int i = 0; i < 100 && ((status = await ledger.GetAsync(id)).ReservedUsd != 0 || status.SpentUsd <= completed); i++) await Task.Delay(50);
             Assert.Equal(0m, status.ReservedUsd);
@@ -124,7 +124,7 @@ public sealed class OfficialSdkTests : IAsyncLifetime
                 + UsageMeter.Meter(stream, System.Text.Encoding.UTF8.GetBytes(Sample("anthropic-stream.response.sse"))).CostUsd;
             Assert.True(completed > 0);
             var ledger = app.Services.GetRequiredService<RoutingCore.Budgets.IBudgetLedger>();
-            var id = "key-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("sk-test-team")).AsSpan(0, 16));
+            var id = GatewayTests.LedgerIdOf("sk-test-team");
             RoutingCore.Budgets.BudgetStatus status = default;
             for (int i = 0; i < 100 && ((status = await ledger.GetAsync(id)).ReservedUsd != 0 || status.SpentUsd <= completed); i++) await Task.Delay(50);
             Assert.Equal(0m, status.ReservedUsd);
