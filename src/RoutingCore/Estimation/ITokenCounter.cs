@@ -15,37 +15,55 @@ public interface ITokenCounter
 
 /// <summary>
 /// The default counter: a fast, allocation-free rule that never counts fewer tokens than <c>o200k_base</c> (GPT-4o,
-/// GPT-5) on a measured corpus of 645 real texts — code in six languages, JSON, Markdown, English prose, chat turns and
-/// prose in fourteen scripts — and fewer than <c>cl100k_base</c> on under 1% of them, while over-counting English prose
-/// and code by about 1.26× and 1.34× at the median (spec/estimation.md, R-EST-11).
+/// GPT-5) on a measured corpus of 1,485 real texts — code in eleven languages, JSON, Markdown, English prose, chat turns
+/// and prose in fifteen scripts — and fewer than <c>cl100k_base</c> on under 1% of them, while over-counting English
+/// prose by about 1.25× and code by 1.12–1.35× at the median (spec/estimation.md, R-EST-11).
 /// </summary>
 /// <remarks>
-/// <para>It weighs what it is given, the JSON-escaped UTF-8 of a string, by character class, in 1/64 token: ASCII
-/// lower-case, upper-case, digits, spaces, line breaks and punctuation each with a weight, plus one for every
-/// alphanumeric run that starts (a word) and for every change between lower-case, upper-case and digits inside a run
-/// (identifiers, hex and base64 tokenize densely); non-ASCII characters by script (Latin, Greek, Cyrillic, Hebrew,
-/// Arabic, Indic, Thai, kana, Hangul, CJK, punctuation, emoji). The weights were fitted by a linear program on the
-/// corpus (<c>tools/token-accuracy/fit.py</c>) with a 2% margin over <c>o200k_base</c> and bounds that keep every
-/// character priced.</para>
+/// <para>It weighs what it is given, the JSON-escaped UTF-8 of a string, in 1/64 token. ASCII: each byte by its class
+/// (letter, upper-case, digit, space, line break, punctuation), a space or punctuation mark after another one (runs
+/// merge) at a lower weight, letters the tokenizers merge least (<c>j z</c>, <c>h k</c>, <c>b g v</c>) at higher ones;
+/// plus a weight for every alphanumeric run that starts (a word; lower after a space, which BPE merges into it), for
+/// every change between lower-case, upper-case and digits inside a run, for every byte deeper than 8 into a run, and
+/// for the letter patterns that real words rarely have (a rare letter deep in a run or after another rare letter, a
+/// third consonant in a row): what separates hashes, identifiers and foreign names from common words. Non-ASCII
+/// characters by script (Latin, Greek, Cyrillic, Hebrew, Arabic, extended Arabic, Indic, Thai, Georgian, kana, Hangul,
+/// CJK, rare CJK, punctuation, emoji, other). The weights were fitted by two linear programs on the corpus
+/// (<c>tools/token-accuracy/fit.py</c>) with a 2% margin over <c>o200k_base</c> and bounds that keep every
+/// character within what a tokenizer can do.</para>
 /// <para>ASCII runs are classified 64 bytes at a time (one <see cref="Vector512"/> or two <see cref="Vector256"/>
-/// compares per class, then mask arithmetic and population counts); other text goes character by character.</para>
+/// compares per class and one table lookup for the letter sets, then mask arithmetic and population counts); other text
+/// goes character by character.</para>
 /// </remarks>
 public sealed class HeuristicTokenCounter : ITokenCounter
 {
     /// <summary>The shared instance.</summary>
     public static HeuristicTokenCounter Instance { get; } = new();
 
-    // Weights in 1/64 token, from tools/token-accuracy/fit.py on tests/RoutingCore.Tests/TestData/token-corpus.json
-    // (and token-adversarial.json).
-    internal const int Lower = 1, Upper = 1, Digit = 39, Space = 20, LineBreak = 0, Punctuation = 29, Word = 56, Transition = 45, Deep = 43;
-    // The script weights (Greek … Georgian) from fit.py --scripts on tools/token-accuracy/extended-corpus.json and the
-    // test corpus: each as low as keeps every text with the script at 1.1× o200k and its own-script prose at cl100k.
-    internal const int Latin2 = 128, Greek = 70, Cyrillic = 47, Hebrew = 77, Arabic = 76, Other2 = 32;
-    internal const int Devanagari = 86, Bengali = 93, Indic = 192, Thai = 72, Georgian = 133, Kana = 192, Hangul = 73, Cjk = 136;
-    internal const int Punctuation3 = 64, Other3 = 64, Four = 128;
+    // Weights in 1/64 token, from tools/token-accuracy/fit.py on tests/RoutingCore.Tests/TestData/token-corpus.json,
+    // tools/token-accuracy/extended-corpus.json and token-adversarial.json.
+    internal const int Letter = 0, Upper = 2, Tier1 = 64, Tier2 = 30, Tier3 = 9, Digit = 64;
+    internal const int Space = 34, SpaceRun = 5, LineBreak = 0, Punctuation = 64, PunctuationRun = 6;
+    internal const int Word = 21, WordAfterSpace = 35, Transition = 32, Deep = 9, RareInside = 21, RarePair = 48, ConsonantRun = 15;
+    internal const int Latin2 = 128, Greek = 69, Cyrillic = 45, Hebrew = 76, Arabic = 51, ArabicExtended = 95, Other2 = 32;
+    internal const int Devanagari = 82, Bengali = 90, Indic = 192, Thai = 70, Georgian = 132, Kana = 64, Hangul = 73, Cjk = 125, CjkRare = 192;
+    internal const int Punctuation3 = 64, Other3 = 64, Emoji = 128, Four = 256;
 
     /// <summary>An alphanumeric byte with at least this many alphanumeric bytes before it in its run is "deep" (hashes, keys, encoded data).</summary>
     internal const int DeepAfter = 8;
+    /// <summary>A rare letter with at least this many alphanumeric bytes before it in its run is "inside" a word.</summary>
+    internal const int InsideAfter = 3;
+
+    // Letter flags, indexed by (b | 0x20) - 0x60 (1..26 for a..z; 0 for every other ASCII byte below 0x80 that maps
+    // into 0..31). The sets are fit.py's TIER1, TIER2, TIER3, RARE and VOWELS.
+    private const byte T1 = 1, T2 = 2, T3 = 4, Rare = 8, Vowel = 16;
+    private static ReadOnlySpan<byte> LetterFlags =>
+    [
+        0,
+        Vowel, T3 | Rare, 0, 0, Vowel, Rare, T3 | Rare, T2, Vowel, T1 | Rare, T2 | Rare, 0, 0,   // a..m
+        0, Vowel, Rare, Rare, 0, 0, 0, Vowel, T3 | Rare, Rare, Rare, 0, T1 | Rare,              // n..z
+        0, 0, 0, 0, 0,
+    ];
 
     /// <inheritdoc/>
     public long CountTokens(ReadOnlySpan<byte> utf8Text)
@@ -64,7 +82,12 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             while (i < utf8Text.Length && utf8Text[i] >= 0x80)
             {
                 int b0 = utf8Text[i];
-                if (b0 >= 0xF0) { units += Four; i += 4; }
+                if (b0 >= 0xF0)
+                {
+                    // U+10000..U+1FFFF (F0 90..9F): emoji and pictographs; the planes above: CJK extensions and the rest.
+                    units += b0 == 0xF0 && i + 1 < utf8Text.Length && utf8Text[i + 1] < 0xA0 ? Emoji : Four;
+                    i += 4;
+                }
                 else if (b0 >= 0xE0 && i + 2 < utf8Text.Length)
                 {
                     int cp = ((b0 & 0x0F) << 12) | ((utf8Text[i + 1] & 0x3F) << 6) | (utf8Text[i + 2] & 0x3F);
@@ -77,7 +100,8 @@ public sealed class HeuristicTokenCounter : ITokenCounter
                         (>= 0x10A0 and < 0x1100) or (>= 0x1C90 and < 0x1CC0) or (>= 0x2D00 and < 0x2D30) => Georgian,
                         >= 0x3040 and < 0x3100 => Kana,
                         >= 0xAC00 and < 0xD7B0 => Hangul,
-                        >= 0x3400 and < 0xA000 => Cjk,
+                        >= 0x4E00 and < 0xA000 => Cjk,
+                        (>= 0x2E80 and < 0x2FE0) or (>= 0x3400 and < 0x4DC0) => CjkRare,
                         (>= 0x2000 and < 0x2070) or (>= 0x3000 and < 0x3040) or (>= 0xFF00 and < 0xFFF0) => Punctuation3,
                         _ => Other3,
                     };
@@ -92,7 +116,8 @@ public sealed class HeuristicTokenCounter : ITokenCounter
                         >= 0x370 and < 0x400 => Greek,
                         >= 0x400 and < 0x530 => Cyrillic,
                         >= 0x590 and < 0x600 => Hebrew,
-                        >= 0x600 and < 0x700 => Arabic,
+                        >= 0x600 and < 0x660 => Arabic,
+                        >= 0x660 and < 0x700 => ArabicExtended,
                         _ => Other2,
                     };
                     i += 2;
@@ -107,48 +132,56 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         return (units + 63) / 64;
     }
 
-    /// <summary>An ASCII run (preceded by nothing or by a non-ASCII character, so it starts outside any word).</summary>
+    /// <summary>An ASCII run (preceded by nothing or by a non-ASCII character, so the byte before it is of no class).</summary>
     private static long AsciiRun(ReadOnlySpan<byte> s)
     {
         long units = 0;
-        int prev = 0, depth = 0;
+        var state = default(ScalarState);
         int i = 0;
         if (Vector256.IsHardwareAccelerated && s.Length >= 2 * Block)
         {
-            // Per 64 bytes: class masks from vector compares (one Vector512 or two Vector256), then words, transitions
-            // and depth from the masks shifted by one byte (eight for depth) with the previous block's bits shifted in.
+            // Per 64 bytes: class masks from vector compares and the letter flags from one table lookup, then the
+            // context features from the masks shifted by one byte or more, the previous block's bits shifted in.
             ref byte start = ref MemoryMarshal.GetReference(s);
             int last = s.Length - Block;
-            ulong pa = 0, pl = 0, pu = 0, pd = 0;
+            ulong pa = 0, pu = 0, pl = 0, pd = 0, psp = 0, pp = 0, pr = 0, pc = 0;
             for (; i <= last; i += Block)
             {
-                Masks(ref start, i, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl);
-                ulong a = l | u | d;
-                ulong before = a << 1 | pa >> 63;
+                Masks(ref start, i, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl,
+                    out ulong t1, out ulong t2, out ulong t3, out ulong rare, out ulong vowel);
+                ulong letters = l | u, a = letters | d, p = ~(a | sp | nl), cons = letters & ~vowel;
+                rare &= letters; t1 &= letters; t2 &= letters; t3 &= letters;
+                ulong aB = a << 1 | pa >> 63, spB = sp << 1 | psp >> 63, pB = p << 1 | pp >> 63, rB = rare << 1 | pr >> 63;
+                ulong consRun = cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62);
                 ulong same = (l & (l << 1 | pl >> 63)) | (u & (u << 1 | pu >> 63)) | (d & (d << 1 | pd >> 63));
-                // Deep: a bit survives when it and the eight before it are set (runs of 2, 4, 8 by doubling, then the ninth).
-                ulong r1 = a & before, p1 = pa & pa << 1;
+                ulong wordStart = a & ~aB;
+                // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
+                ulong r1 = a & aB, p1 = pa & pa << 1;
                 ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
-                ulong run = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
-                int alnum = BitOperations.PopCount(a), spaces = BitOperations.PopCount(sp), breaks = BitOperations.PopCount(nl);
-                units += BitOperations.PopCount(l) * Lower + BitOperations.PopCount(u) * Upper + BitOperations.PopCount(d) * Digit
-                    + spaces * Space + breaks * LineBreak + (Block - alnum - spaces - breaks) * Punctuation
-                    + BitOperations.PopCount(a & ~before) * Word + BitOperations.PopCount(a & before & ~same) * Transition
-                    + BitOperations.PopCount(run) * Deep;
-                pa = a; pl = l; pu = u; pd = d;
+                ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
+                units += BitOperations.PopCount(letters) * Letter + BitOperations.PopCount(u) * Upper
+                    + BitOperations.PopCount(t1) * Tier1 + BitOperations.PopCount(t2) * Tier2 + BitOperations.PopCount(t3) * Tier3
+                    + BitOperations.PopCount(d) * Digit + BitOperations.PopCount(nl) * LineBreak
+                    + BitOperations.PopCount(sp & ~spB) * Space + BitOperations.PopCount(sp & spB) * SpaceRun
+                    + BitOperations.PopCount(p & ~pB) * Punctuation + BitOperations.PopCount(p & pB) * PunctuationRun
+                    + BitOperations.PopCount(wordStart & ~spB) * Word + BitOperations.PopCount(wordStart & spB) * WordAfterSpace
+                    + BitOperations.PopCount(r1 & ~same) * Transition + BitOperations.PopCount(deep) * Deep
+                    + BitOperations.PopCount(rare & r2) * RareInside + BitOperations.PopCount(rare & rB) * RarePair
+                    + BitOperations.PopCount(consRun) * ConsonantRun;
+                pa = a; pl = l; pu = u; pd = d; psp = sp; pp = p; pr = rare; pc = cons;
             }
-            // Carry the state into the scalar tail: the class of the last byte and the length of the run it ends.
-            prev = Class(s[i - 1]);
-            for (int j = i - 1; j >= 0 && Class(s[j]) != 0 && depth <= DeepAfter; j--) depth++;
+            state = ScalarState.After(s[..i]);
         }
-        for (; i < s.Length; i++) units += Scalar(s[i], ref prev, ref depth);
+        for (; i < s.Length; i++) units += Scalar(s[i], ref state);
         return units;
     }
 
     private const int Block = 64;
 
-    /// <summary>Bit j of each mask: byte <paramref name="i"/> + j is lower-case, upper-case, a digit, a space, a line break.</summary>
-    private static void Masks(ref byte start, int i, out ulong lower, out ulong upper, out ulong digit, out ulong space, out ulong lineBreak)
+    /// <summary>Bit j of each mask: byte <paramref name="i"/> + j is lower-case, upper-case, a digit, a space, a line
+    /// break; the letter flags (tiers, rare, vowel) are only meaningful where the byte is a letter.</summary>
+    private static void Masks(ref byte start, int i, out ulong lower, out ulong upper, out ulong digit, out ulong space, out ulong lineBreak,
+        out ulong t1, out ulong t2, out ulong t3, out ulong rare, out ulong vowel)
     {
         if (Vector512.IsHardwareAccelerated)
         {
@@ -160,18 +193,31 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             space = Vector512.Equals(v, Vector512.Create((sbyte)' ')).ExtractMostSignificantBits();
             lineBreak = (Vector512.Equals(v, Vector512.Create((sbyte)'\n')) | Vector512.Equals(v, Vector512.Create((sbyte)'\r'))
                 | Vector512.Equals(v, Vector512.Create((sbyte)'\t'))).ExtractMostSignificantBits();
+            var index = (v.AsByte() | Vector512.Create((byte)0x20)) - Vector512.Create((byte)0x60);
+            var flags = Vector512.Shuffle(Vector512.Create(Vector256.Create(LetterFlags), Vector256<byte>.Zero), index);
+            t1 = Vector512.Equals(flags & Vector512.Create(T1), Vector512.Create(T1)).ExtractMostSignificantBits();
+            t2 = Vector512.Equals(flags & Vector512.Create(T2), Vector512.Create(T2)).ExtractMostSignificantBits();
+            t3 = Vector512.Equals(flags & Vector512.Create(T3), Vector512.Create(T3)).ExtractMostSignificantBits();
+            rare = Vector512.Equals(flags & Vector512.Create(Rare), Vector512.Create(Rare)).ExtractMostSignificantBits();
+            vowel = Vector512.Equals(flags & Vector512.Create(Vowel), Vector512.Create(Vowel)).ExtractMostSignificantBits();
             return;
         }
-        Masks256(ref start, i, out uint l0, out uint u0, out uint d0, out uint s0, out uint n0);
-        Masks256(ref start, i + 32, out uint l1, out uint u1, out uint d1, out uint s1, out uint n1);
+        Masks256(ref start, i, out uint l0, out uint u0, out uint d0, out uint s0, out uint n0, out uint a0, out uint b0, out uint c0, out uint r0, out uint v0);
+        Masks256(ref start, i + 32, out uint l1, out uint u1, out uint d1, out uint s1, out uint n1, out uint a1, out uint b1, out uint c1, out uint r1, out uint v1);
         lower = (ulong)l1 << 32 | l0;
         upper = (ulong)u1 << 32 | u0;
         digit = (ulong)d1 << 32 | d0;
         space = (ulong)s1 << 32 | s0;
         lineBreak = (ulong)n1 << 32 | n0;
+        t1 = (ulong)a1 << 32 | a0;
+        t2 = (ulong)b1 << 32 | b0;
+        t3 = (ulong)c1 << 32 | c0;
+        rare = (ulong)r1 << 32 | r0;
+        vowel = (ulong)v1 << 32 | v0;
     }
 
-    private static void Masks256(ref byte start, int i, out uint lower, out uint upper, out uint digit, out uint space, out uint lineBreak)
+    private static void Masks256(ref byte start, int i, out uint lower, out uint upper, out uint digit, out uint space, out uint lineBreak,
+        out uint t1, out uint t2, out uint t3, out uint rare, out uint vowel)
     {
         var v = Vector256.LoadUnsafe(ref start, (nuint)i).AsSByte();
         lower = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'a')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
@@ -180,28 +226,75 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         space = Vector256.Equals(v, Vector256.Create((sbyte)' ')).ExtractMostSignificantBits();
         lineBreak = (Vector256.Equals(v, Vector256.Create((sbyte)'\n')) | Vector256.Equals(v, Vector256.Create((sbyte)'\r'))
             | Vector256.Equals(v, Vector256.Create((sbyte)'\t'))).ExtractMostSignificantBits();
+        var index = (v.AsByte() | Vector256.Create((byte)0x20)) - Vector256.Create((byte)0x60);
+        var flags = Vector256.Shuffle(Vector256.Create(LetterFlags), index);
+        t1 = Vector256.Equals(flags & Vector256.Create(T1), Vector256.Create(T1)).ExtractMostSignificantBits();
+        t2 = Vector256.Equals(flags & Vector256.Create(T2), Vector256.Create(T2)).ExtractMostSignificantBits();
+        t3 = Vector256.Equals(flags & Vector256.Create(T3), Vector256.Create(T3)).ExtractMostSignificantBits();
+        rare = Vector256.Equals(flags & Vector256.Create(Rare), Vector256.Create(Rare)).ExtractMostSignificantBits();
+        vowel = Vector256.Equals(flags & Vector256.Create(Vowel), Vector256.Create(Vowel)).ExtractMostSignificantBits();
     }
 
-    private static int Class(byte b) => (uint)(b - 'a') < 26 ? 1 : (uint)(b - 'A') < 26 ? 2 : (uint)(b - '0') < 10 ? 3 : 0;
+    // Byte classes of the scalar path: 0 none (before a run), 1 lower, 2 upper, 3 digit, 4 space, 5 line break, 6 punctuation.
+    private static int Class(byte b) => (uint)(b - 'a') < 26 ? 1 : (uint)(b - 'A') < 26 ? 2 : (uint)(b - '0') < 10 ? 3
+        : b == ' ' ? 4 : b is (byte)'\n' or (byte)'\r' or (byte)'\t' ? 5 : 6;
 
-    private static int Scalar(byte b, ref int prev, ref int depth)
+    private static int Flags(byte b) => (uint)((b | 0x20) - 'a') < 26 ? LetterFlags[(b | 0x20) - 0x60] : 0;
+
+    /// <summary>What the scalar path carries from one byte to the next.</summary>
+    private struct ScalarState
+    {
+        public int Prev;        // class of the previous byte (0 before the run)
+        public int Depth;       // alphanumeric bytes before this one in its run (counted up to DeepAfter)
+        public bool RareBefore; // the previous byte is a rare letter
+        public int Consonants;  // consonants directly before this byte (counted up to 2)
+
+        /// <summary>The state after <paramref name="done"/>, read back from its last bytes.</summary>
+        public static ScalarState After(ReadOnlySpan<byte> done)
+        {
+            var state = new ScalarState { Prev = Class(done[^1]), RareBefore = IsLetter(done[^1]) && (Flags(done[^1]) & Rare) != 0 };
+            for (int j = done.Length - 1; j >= 0 && Class(done[j]) <= 3 && state.Depth <= DeepAfter; j--) state.Depth++;
+            for (int j = done.Length - 1; j >= 0 && IsConsonant(done[j]) && state.Consonants < 2; j--) state.Consonants++;
+            return state;
+        }
+    }
+
+    private static bool IsLetter(byte b) => (uint)((b | 0x20) - 'a') < 26;
+
+    private static bool IsConsonant(byte b) => IsLetter(b) && (Flags(b) & Vowel) == 0;
+
+    private static int Scalar(byte b, ref ScalarState state)
     {
         int cls = Class(b);
         int units;
-        if (cls != 0)
+        bool rare = false, consonant = false;
+        if (cls <= 3)
         {
-            units = cls == 1 ? Lower : cls == 2 ? Upper : Digit;
-            if (prev == 0) units += Word;
-            else if (prev != cls) units += Transition;
-            if (depth >= DeepAfter) units += Deep;
-            depth++;
+            if (cls == 3) units = Digit;
+            else
+            {
+                int flags = Flags(b);
+                units = Letter + (cls == 2 ? Upper : 0)
+                    + ((flags & T1) != 0 ? Tier1 : (flags & T2) != 0 ? Tier2 : (flags & T3) != 0 ? Tier3 : 0);
+                rare = (flags & Rare) != 0;
+                consonant = (flags & Vowel) == 0;
+                if (rare && state.Depth >= InsideAfter) units += RareInside;
+                if (rare && state.RareBefore) units += RarePair;
+                if (consonant && state.Consonants >= 2) units += ConsonantRun;
+            }
+            if (state.Prev is 0 or > 3) units += state.Prev == 4 ? WordAfterSpace : Word;
+            else if (state.Prev != cls) units += Transition;
+            if (state.Depth >= DeepAfter) units += Deep;
+            state.Depth++;
         }
         else
         {
-            units = b == ' ' ? Space : b is (byte)'\n' or (byte)'\r' or (byte)'\t' ? LineBreak : Punctuation;
-            depth = 0;
+            units = cls == 4 ? (state.Prev == 4 ? SpaceRun : Space) : cls == 5 ? LineBreak : state.Prev == 6 ? PunctuationRun : Punctuation;
+            state.Depth = 0;
         }
-        prev = cls;
+        state.RareBefore = rare;
+        state.Consonants = consonant ? Math.Min(state.Consonants + 1, 2) : 0;
+        state.Prev = cls;
         return units;
     }
 }

@@ -11,10 +11,11 @@ public class CostTests
     public void Cost_IsInputTimesInputPricePlusOutputTimesOutputPrice()
     {
         var d = Route("""{"model":"gpt-5","max_tokens":1000,"messages":[{"role":"user","content":"abcdefgh"}]}""");
-        // text: 1 token (8 lower-case letters × 1/64 + one word 56/64 = 64/64) + 3 priming + 4 per message = 8
-        Assert.Equal(8, d.Estimate.TextTokens);
+        // text: 3 tokens (one word 21 + b, g ×9 + h ×30 + rare f, g deep in the word ×21 + the rare pair fg ×48 + third
+        // consonants d, h ×15 = 189/64) + 3 priming + 4 per message = 10
+        Assert.Equal(10, d.Estimate.TextTokens);
         Assert.Equal(1000, d.Estimate.OutputTokens);
-        Assert.Equal(8 * 1.25m / 1_000_000 + 1000 * 10m / 1_000_000, d.Estimate.CostUsd);
+        Assert.Equal(10 * 1.25m / 1_000_000 + 1000 * 10m / 1_000_000, d.Estimate.CostUsd);
     }
 
     [Fact]
@@ -76,21 +77,22 @@ public class CostTests
 
     /// <summary>The rule of R-EST-11 worked by hand, in 1/64 token.</summary>
     [Theory]
-    // 22 lower ×1 + 2 upper ×1 + 6 words ×56 + 2 upper→lower transitions ×45 + 3 punctuation ×29 + 5 spaces ×20 = 637 → 10
-    [InlineData("Hello, world! How are you today?", 10)]
-    // 13 Cyrillic ×47 + 2 punctuation ×29 + 2 spaces ×20 = 709 → 12
-    [InlineData("Привет, как дела?", 12)]
-    // 9 Georgian ×133 = 1197 → 19
+    // letters 0; 2 upper ×2; h, h ×30; 1 word ×21 + 5 words after a space ×35; 2 upper→lower transitions ×32; the third
+    // consonant d in "world" ×15; 3 punctuation ×64; 5 spaces ×34 = 701 → 11
+    [InlineData("Hello, world! How are you today?", 11)]
+    // 13 Cyrillic ×45 + 2 punctuation ×64 + 2 spaces ×34 = 781 → 13
+    [InlineData("Привет, как дела?", 13)]
+    // 9 Georgian ×132 = 1188 → 19
     [InlineData("გამარჯობა", 19)]
-    // 6 Devanagari ×86 = 516 → 9
-    [InlineData("नमस्ते", 9)]
-    // 4 CJK ×136 + 6 kana ×192 = 1696 → 27
-    [InlineData("今日はいい天気ですね", 27)]
-    // 2 four-byte characters ×128 = 256 → 4
+    // 6 Devanagari ×82 = 492 → 8
+    [InlineData("नमस्ते", 8)]
+    // 4 CJK ×125 + 6 kana ×64 = 884 → 14
+    [InlineData("今日はいい天気ですね", 14)]
+    // 2 emoji ×128 = 256 → 4
     [InlineData("🙂🙂", 4)]
-    // one run of 20 hex characters: 12 lower ×1 + 8 digits ×39 + 1 word ×56 + 3 letter/digit transitions ×45
-    // + 12 characters deeper than 8 into the run ×43 = 1031 → 17
-    [InlineData("deadbeef0123abcd4567", 17)]
+    // one run of 20 hex characters: 1 word ×21 + 8 digits ×64 + 3 letter/digit transitions ×32 + 12 characters deeper
+    // than 8 into the run ×9 + b, b ×9 + rare b, f, b inside the run ×21 + the third consonant d of "bcd" ×15 = 833 → 14
+    [InlineData("deadbeef0123abcd4567", 14)]
     public void HeuristicCounter_MatchesItsDocumentedRule(string text, long tokens)
     {
         Assert.Equal(tokens, HeuristicTokenCounter.Instance.CountTokens(System.Text.Encoding.UTF8.GetBytes(text)));

@@ -75,7 +75,7 @@ public class TokenCorpusTests
     [Fact]
     public void VectorisedAndScalarCounting_Agree_Meets_Specification()
     {
-        var alphabet = "abcXYZ019 \n\t\"\\{}:,._-/+=é日ß🙂ж".ToCharArray();
+        var alphabet = "abehjkzXYZQV019 \n\t\"\\{}:,._-/+=é日ß🙂ж㐀ٹनა가ア𠀀\u0001".ToCharArray();
         var gen = from n in Gen.Choose(0, 300)
                   from cs in Gen.ArrayOf(Gen.Elements(alphabet), n)
                   select new string(cs);
@@ -84,7 +84,7 @@ public class TokenCorpusTests
             var bytes = Encoding.UTF8.GetBytes(text);
             Assert.Equal(ScalarReference(bytes), HeuristicTokenCounter.Instance.CountTokens(bytes));
         }));
-        foreach (var sample in new[] { "TmnYtDaK tk\tTAj4aE FBqT_nJPU, 0xDEAD beef;\n", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF", "a b c ", "x" })
+        foreach (var sample in new[] { "TmnYtDaK tk\tTAj4aE FBqT_nJPU, 0xDEAD beef;\n", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEF", "a b c ", "x", "strengths  ;; jazz BGV kkk ", "  {}()" })
         {
             for (int n = 1; n < 200; n += 7)
             {
@@ -94,11 +94,14 @@ public class TokenCorpusTests
         }
     }
 
-    /// <summary>The rule written plainly, byte by byte (the same as tools/token-accuracy/fit.py's features).</summary>
+    /// <summary>The rule written plainly, character by character (the same as tools/token-accuracy/fit.py's features).</summary>
     private static long ScalarReference(byte[] s)
     {
+        const string tier1 = "jz", tier2 = "hk", tier3 = "bgv", rareLetters = "bfgjkpqvwxz", vowels = "aeiou";
         long units = 0;
-        int prev = 0, depth = 0;
+        char prev = 'x'; // class of the previous ASCII byte: l, u, d (alphanumeric), s space, n line break, p punctuation; x none
+        int depth = 0, consonants = 0;
+        bool rareBefore = false;
         var text = Encoding.UTF8.GetString(s);
         for (int i = 0; i < text.Length; i++)
         {
@@ -106,39 +109,66 @@ public class TokenCorpusTests
             if (char.IsHighSurrogate(text[i])) i++;
             if (o < 0x80)
             {
-                int cls = o is >= 'a' and <= 'z' ? 1 : o is >= 'A' and <= 'Z' ? 2 : o is >= '0' and <= '9' ? 3 : 0;
-                if (cls != 0)
+                char c = (char)o, folded = char.ToLowerInvariant(c);
+                char cls = c is >= 'a' and <= 'z' ? 'l' : c is >= 'A' and <= 'Z' ? 'u' : c is >= '0' and <= '9' ? 'd'
+                    : c == ' ' ? 's' : c is '\n' or '\r' or '\t' ? 'n' : 'p';
+                bool rare = false, consonant = false;
+                if (cls is 'l' or 'u' or 'd')
                 {
-                    units += cls == 1 ? HeuristicTokenCounter.Lower : cls == 2 ? HeuristicTokenCounter.Upper : HeuristicTokenCounter.Digit;
-                    units += prev == 0 ? HeuristicTokenCounter.Word : prev != cls ? HeuristicTokenCounter.Transition : 0;
+                    if (cls == 'd') units += HeuristicTokenCounter.Digit;
+                    else
+                    {
+                        units += HeuristicTokenCounter.Letter + (cls == 'u' ? HeuristicTokenCounter.Upper : 0);
+                        units += tier1.Contains(folded) ? HeuristicTokenCounter.Tier1 : tier2.Contains(folded) ? HeuristicTokenCounter.Tier2
+                            : tier3.Contains(folded) ? HeuristicTokenCounter.Tier3 : 0;
+                        rare = rareLetters.Contains(folded);
+                        consonant = !vowels.Contains(folded);
+                        if (rare && depth >= HeuristicTokenCounter.InsideAfter) units += HeuristicTokenCounter.RareInside;
+                        if (rare && rareBefore) units += HeuristicTokenCounter.RarePair;
+                        if (consonant && consonants >= 2) units += HeuristicTokenCounter.ConsonantRun;
+                    }
+                    if (prev is not ('l' or 'u' or 'd')) units += prev == 's' ? HeuristicTokenCounter.WordAfterSpace : HeuristicTokenCounter.Word;
+                    else if (prev != cls) units += HeuristicTokenCounter.Transition;
                     if (depth >= HeuristicTokenCounter.DeepAfter) units += HeuristicTokenCounter.Deep;
                     depth++;
                 }
                 else
                 {
                     depth = 0;
-                    units += o == ' ' ? HeuristicTokenCounter.Space : o is '\n' or '\r' or '\t' ? HeuristicTokenCounter.LineBreak : HeuristicTokenCounter.Punctuation;
+                    units += cls == 's' ? (prev == 's' ? HeuristicTokenCounter.SpaceRun : HeuristicTokenCounter.Space)
+                        : cls == 'n' ? HeuristicTokenCounter.LineBreak
+                        : prev == 'p' ? HeuristicTokenCounter.PunctuationRun : HeuristicTokenCounter.Punctuation;
                 }
+                rareBefore = rare;
+                consonants = consonant ? consonants + 1 : 0;
                 prev = cls;
                 continue;
             }
-            prev = 0;
+            prev = 'x';
             depth = 0;
+            consonants = 0;
+            rareBefore = false;
             units += o switch
             {
                 < 0x300 => HeuristicTokenCounter.Latin2,
                 >= 0x370 and < 0x400 => HeuristicTokenCounter.Greek,
                 >= 0x400 and < 0x530 => HeuristicTokenCounter.Cyrillic,
                 >= 0x590 and < 0x600 => HeuristicTokenCounter.Hebrew,
-                >= 0x600 and < 0x700 => HeuristicTokenCounter.Arabic,
+                >= 0x600 and < 0x660 => HeuristicTokenCounter.Arabic,
+                >= 0x660 and < 0x700 => HeuristicTokenCounter.ArabicExtended,
                 < 0x800 => HeuristicTokenCounter.Other2,
-                >= 0x900 and < 0xE00 => HeuristicTokenCounter.Indic,
+                >= 0x900 and < 0x980 => HeuristicTokenCounter.Devanagari,
+                >= 0x980 and < 0xA00 => HeuristicTokenCounter.Bengali,
+                >= 0xA00 and < 0xE00 => HeuristicTokenCounter.Indic,
                 >= 0xE00 and < 0xF00 => HeuristicTokenCounter.Thai,
+                (>= 0x10A0 and < 0x1100) or (>= 0x1C90 and < 0x1CC0) or (>= 0x2D00 and < 0x2D30) => HeuristicTokenCounter.Georgian,
                 >= 0x3040 and < 0x3100 => HeuristicTokenCounter.Kana,
                 >= 0xAC00 and < 0xD7B0 => HeuristicTokenCounter.Hangul,
-                >= 0x3400 and < 0xA000 => HeuristicTokenCounter.Cjk,
+                >= 0x4E00 and < 0xA000 => HeuristicTokenCounter.Cjk,
+                (>= 0x2E80 and < 0x2FE0) or (>= 0x3400 and < 0x4DC0) => HeuristicTokenCounter.CjkRare,
                 (>= 0x2000 and < 0x2070) or (>= 0x3000 and < 0x3040) or (>= 0xFF00 and < 0xFFF0) => HeuristicTokenCounter.Punctuation3,
                 < 0x10000 => HeuristicTokenCounter.Other3,
+                < 0x20000 => HeuristicTokenCounter.Emoji,
                 _ => HeuristicTokenCounter.Four,
             };
         }

@@ -129,7 +129,8 @@ public class RoutingTests
     [Fact]
     public void ContextLengthExceeded_WhenInputPlusOutputIsAboveTheWindow()
     {
-        var big = new string('a', 4 * 130_000);
+        // 130,000 words: over gpt-4o's 128k window (o200k_base: one token per " word"), inside gpt-5's 400k.
+        var big = string.Concat(Enumerable.Repeat("word ", 130_000));
         var d = Route(TestKit.Utf8($$"""{"model":"gpt-4o","messages":[{"role":"user","content":"{{big}}"}]}"""));
         Assert.Equal("context_length_exceeded", d.ErrorCode);
         Assert.True(Route(TestKit.Utf8($$"""{"model":"gpt-5","messages":[{"role":"user","content":"{{big}}"}]}""")).Succeeded);
