@@ -11,10 +11,13 @@ import fit
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "..", "..", "src", "RoutingCore", "Estimation", "ITokenCounter.cs")
 # fit.KEYS -> the C# constant names
-NAMES = {"lower": "Lower", "upper": "Upper", "digit": "Digit", "space": "Space", "nl": "LineBreak", "punct": "Punctuation",
-         "words": "Word", "trans": "Transition", "deep": "Deep", "c2lat": "Latin2", "c2greek": "Greek", "c2cyr": "Cyrillic",
-         "c2heb": "Hebrew", "c2arab": "Arabic", "c2oth": "Other2", "c3deva": "Devanagari", "c3beng": "Bengali", "c3indic": "Indic", "c3thai": "Thai", "c3geo": "Georgian", "c3kana": "Kana",
-         "c3hang": "Hangul", "c3cjk": "Cjk", "c3punct": "Punctuation3", "c3oth": "Other3", "c4": "Four"}
+NAMES = {"letter": "Letter", "upper": "Upper", "tier1": "Tier1", "tier2": "Tier2", "tier3": "Tier3", "digit": "Digit",
+         "space": "Space", "spacerun": "SpaceRun", "nl": "LineBreak", "punct": "Punctuation", "punctrun": "PunctuationRun",
+         "word": "Word", "wordsp": "WordAfterSpace", "trans": "Transition", "deep": "Deep", "rareinside": "RareInside",
+         "rarepair": "RarePair", "consrun": "ConsonantRun", "c2lat": "Latin2", "c2greek": "Greek", "c2cyr": "Cyrillic",
+         "c2heb": "Hebrew", "c2arab": "Arabic", "c2arabx": "ArabicExtended", "c2oth": "Other2", "c3deva": "Devanagari",
+         "c3beng": "Bengali", "c3indic": "Indic", "c3thai": "Thai", "c3geo": "Georgian", "c3kana": "Kana", "c3hang": "Hangul",
+         "c3cjk": "Cjk", "c3cjkx": "CjkRare", "c3punct": "Punctuation3", "c3oth": "Other3", "c4emoji": "Emoji", "c4": "Four"}
 TARGET_CODE = 1.35      # median estimate / o200k on English prose and code (BRIEF §19)
 TARGET_SCRIPT = 1.25    # median estimate / cl100k on non-Latin scripts where cl100k >= 1.7 x o200k
 SCRIPTS = {"ar": "Arabic", "fa": "Arabic (Persian)", "he": "Hebrew", "hi": "Devanagari", "bn": "Bengali", "th": "Thai",

@@ -1,6 +1,8 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace RoutingCore;
 
@@ -135,89 +137,99 @@ public sealed class HeuristicTokenCounter : ITokenCounter
     /// <summary>An ASCII run (preceded by nothing or by a non-ASCII character, so the byte before it is of no class).</summary>
     private static long AsciiRun(ReadOnlySpan<byte> s)
     {
-        long units = 0;
-        var state = default(ScalarState);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && s.Length >= 2 * Block)
+        if (!Vector256.IsHardwareAccelerated || s.Length < Block)
         {
-            // Per 64 bytes: class masks from vector compares and the letter flags from one table lookup, then the
-            // context features from the masks shifted by one byte or more, the previous block's bits shifted in.
-            ref byte start = ref MemoryMarshal.GetReference(s);
-            int last = s.Length - Block;
-            ulong pa = 0, pu = 0, pl = 0, pd = 0, psp = 0, pp = 0, pr = 0, pc = 0;
-            for (; i <= last; i += Block)
-            {
-                Masks(ref start, i, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl,
-                    out ulong t1, out ulong t2, out ulong t3, out ulong rare, out ulong vowel);
-                ulong letters = l | u, a = letters | d, p = ~(a | sp | nl), cons = letters & ~vowel;
-                rare &= letters; t1 &= letters; t2 &= letters; t3 &= letters;
-                ulong aB = a << 1 | pa >> 63, spB = sp << 1 | psp >> 63, pB = p << 1 | pp >> 63, rB = rare << 1 | pr >> 63;
-                ulong consRun = cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62);
-                ulong same = (l & (l << 1 | pl >> 63)) | (u & (u << 1 | pu >> 63)) | (d & (d << 1 | pd >> 63));
-                ulong wordStart = a & ~aB;
-                // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
-                ulong r1 = a & aB, p1 = pa & pa << 1;
-                ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
-                ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
-                units += BitOperations.PopCount(letters) * Letter + BitOperations.PopCount(u) * Upper
-                    + BitOperations.PopCount(t1) * Tier1 + BitOperations.PopCount(t2) * Tier2 + BitOperations.PopCount(t3) * Tier3
-                    + BitOperations.PopCount(d) * Digit + BitOperations.PopCount(nl) * LineBreak
-                    + BitOperations.PopCount(sp & ~spB) * Space + BitOperations.PopCount(sp & spB) * SpaceRun
-                    + BitOperations.PopCount(p & ~pB) * Punctuation + BitOperations.PopCount(p & pB) * PunctuationRun
-                    + BitOperations.PopCount(wordStart & ~spB) * Word + BitOperations.PopCount(wordStart & spB) * WordAfterSpace
-                    + BitOperations.PopCount(r1 & ~same) * Transition + BitOperations.PopCount(deep) * Deep
-                    + BitOperations.PopCount(rare & r2) * RareInside + BitOperations.PopCount(rare & rB) * RarePair
-                    + BitOperations.PopCount(consRun) * ConsonantRun;
-                pa = a; pl = l; pu = u; pd = d; psp = sp; pp = p; pr = rare; pc = cons;
-            }
-            state = ScalarState.After(s[..i]);
+            long total = 0;
+            var state = default(ScalarState);
+            for (int j = 0; j < s.Length; j++) total += Scalar(s[j], ref state);
+            return total;
         }
-        for (; i < s.Length; i++) units += Scalar(s[i], ref state);
-        return units;
+        // Per 64 bytes: class masks from vector compares and the letter flags from table lookups, then the context
+        // features from the masks shifted by one byte or more, the previous block's bits shifted in. The last, partial
+        // block is the run's last 64 bytes with the ones already counted shifted out (skip).
+        ref byte start = ref MemoryMarshal.GetReference(s);
+        ulong pa = 0, pl = 0, pu = 0, pd = 0, psp = 0, pp = 0, pr = 0, pc = 0;
+        long units = 0;
+        var byteUnits = Vector512<ulong>.Zero;
+        int offset = 0, skip = 0;
+        while (true)
+        {
+            // Every byte's own weight (its class, its letter tier), then what its neighbours add or take away.
+            units += Masks(ref start, offset, skip, ref byteUnits, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl, out ulong rare, out ulong vowel);
+            l >>= skip; u >>= skip; d >>= skip; sp >>= skip; nl >>= skip; rare >>= skip; vowel >>= skip;
+            ulong letters = l | u, a = letters | d, p = ~(a | sp | nl) & (~0UL >> skip), cons = letters & ~vowel;
+            rare &= letters;
+            ulong spB = sp << 1 | psp >> 63, aB = a << 1 | pa >> 63, wordStart = a & ~aB;
+            units += BitOperations.PopCount(sp & spB) * (SpaceRun - Space) + BitOperations.PopCount(p & (p << 1 | pp >> 63)) * (PunctuationRun - Punctuation)
+                + BitOperations.PopCount(wordStart & ~spB) * Word + BitOperations.PopCount(wordStart & spB) * WordAfterSpace;
+            ulong same = (l & (l << 1 | pl >> 63)) | (u & (u << 1 | pu >> 63)) | (d & (d << 1 | pd >> 63));
+            // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
+            ulong r1 = a & aB, p1 = pa & pa << 1;
+            ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
+            ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
+            units += BitOperations.PopCount(r1 & ~same) * Transition + BitOperations.PopCount(deep) * Deep
+                + BitOperations.PopCount(rare & r2) * RareInside + BitOperations.PopCount(rare & (rare << 1 | pr >> 63)) * RarePair
+                + BitOperations.PopCount(cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62)) * ConsonantRun;
+            pa = a; pl = l; pu = u; pd = d; psp = sp; pp = p; pr = rare; pc = cons;
+            offset += Block;
+            if (offset > s.Length - Block)
+            {
+                if (skip != 0 || offset == s.Length) return units + (long)Vector512.Sum(byteUnits);
+                skip = offset - (s.Length - Block);
+                offset = s.Length - Block;
+            }
+        }
     }
 
     private const int Block = 64;
 
     /// <summary>Bit j of each mask: byte <paramref name="i"/> + j is lower-case, upper-case, a digit, a space, a line
-    /// break; the letter flags (tiers, rare, vowel) are only meaningful where the byte is a letter.</summary>
-    private static void Masks(ref byte start, int i, out ulong lower, out ulong upper, out ulong digit, out ulong space, out ulong lineBreak,
-        out ulong t1, out ulong t2, out ulong t3, out ulong rare, out ulong vowel)
+    /// break, a rare letter, a vowel. The weights of the block's own bytes from <paramref name="skip"/> on are added to
+    /// <paramref name="byteUnits"/> or returned.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long Masks(ref byte start, int i, int skip, ref Vector512<ulong> byteUnits, out ulong lower, out ulong upper, out ulong digit,
+        out ulong space, out ulong lineBreak, out ulong rare, out ulong vowel)
     {
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && Avx512Vbmi.IsSupported)
         {
             // Range checks with one signed compare each: adding 128 - first maps the range onto the lowest signed values.
-            var v = Vector512.LoadUnsafe(ref start, (nuint)i).AsSByte();
+            var b = Vector512.LoadUnsafe(ref start, (nuint)i);
+            var v = b.AsSByte();
             lower = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - 'a')), Vector512.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
             upper = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - 'A')), Vector512.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
             digit = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - '0')), Vector512.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
             space = Vector512.Equals(v, Vector512.Create((sbyte)' ')).ExtractMostSignificantBits();
             lineBreak = (Vector512.Equals(v, Vector512.Create((sbyte)'\n')) | Vector512.Equals(v, Vector512.Create((sbyte)'\r'))
                 | Vector512.Equals(v, Vector512.Create((sbyte)'\t'))).ExtractMostSignificantBits();
-            var index = (v.AsByte() | Vector512.Create((byte)0x20)) - Vector512.Create((byte)0x60);
-            var flags = Vector512.Shuffle(Vector512.Create(Vector256.Create(LetterFlags), Vector256<byte>.Zero), index);
-            t1 = Vector512.Equals(flags & Vector512.Create(T1), Vector512.Create(T1)).ExtractMostSignificantBits();
-            t2 = Vector512.Equals(flags & Vector512.Create(T2), Vector512.Create(T2)).ExtractMostSignificantBits();
-            t3 = Vector512.Equals(flags & Vector512.Create(T3), Vector512.Create(T3)).ExtractMostSignificantBits();
-            rare = Vector512.Equals(flags & Vector512.Create(Rare), Vector512.Create(Rare)).ExtractMostSignificantBits();
-            vowel = Vector512.Equals(flags & Vector512.Create(Vowel), Vector512.Create(Vowel)).ExtractMostSignificantBits();
-            return;
+            // vpermb indexes by the low six bits: A..Z and a..z land on 1..26 and 33..58 of the 64-entry table (other
+            // bytes land anywhere, so the flags are masked by the letters); vpermi2b by seven, all of ASCII.
+            ulong letters = lower | upper;
+            var flags = Avx512Vbmi.PermuteVar64x8(LetterBits, b);
+            rare = flags.ExtractMostSignificantBits() & letters;
+            vowel = (flags + flags).ExtractMostSignificantBits() & letters;
+            var weights = Avx512Vbmi.PermuteVar64x8x2(ByteWeightsLow, b, ByteWeightsHigh) & Vector512.GreaterThanOrEqual(Iota, Vector512.Create((byte)skip));
+            byteUnits += Avx512BW.SumAbsoluteDifferences(weights, Vector512<byte>.Zero).AsUInt64();
+            return 0;
         }
-        Masks256(ref start, i, out uint l0, out uint u0, out uint d0, out uint s0, out uint n0, out uint a0, out uint b0, out uint c0, out uint r0, out uint v0);
-        Masks256(ref start, i + 32, out uint l1, out uint u1, out uint d1, out uint s1, out uint n1, out uint a1, out uint b1, out uint c1, out uint r1, out uint v1);
+        ulong live = ~0UL << skip;
+        long units = Masks256(ref start, i, (uint)live, out uint l0, out uint u0, out uint d0, out uint s0, out uint n0, out uint r0, out uint v0)
+            + Masks256(ref start, i + 32, (uint)(live >> 32), out uint l1, out uint u1, out uint d1, out uint s1, out uint n1, out uint r1, out uint v1);
         lower = (ulong)l1 << 32 | l0;
         upper = (ulong)u1 << 32 | u0;
         digit = (ulong)d1 << 32 | d0;
         space = (ulong)s1 << 32 | s0;
         lineBreak = (ulong)n1 << 32 | n0;
-        t1 = (ulong)a1 << 32 | a0;
-        t2 = (ulong)b1 << 32 | b0;
-        t3 = (ulong)c1 << 32 | c0;
         rare = (ulong)r1 << 32 | r0;
         vowel = (ulong)v1 << 32 | v0;
+        ulong punctuation = ~(lower | upper | digit | space | lineBreak) & live;
+        return units + BitOperations.PopCount(lower | upper) * Letter + BitOperations.PopCount(upper & live) * Upper
+            + BitOperations.PopCount(digit & live) * Digit + BitOperations.PopCount(space & live) * Space
+            + BitOperations.PopCount(lineBreak & live) * LineBreak + BitOperations.PopCount(punctuation) * Punctuation;
     }
 
-    private static void Masks256(ref byte start, int i, out uint lower, out uint upper, out uint digit, out uint space, out uint lineBreak,
-        out uint t1, out uint t2, out uint t3, out uint rare, out uint vowel)
+    /// <summary>Half a block; returns the letter-tier weights of its live bytes.</summary>
+    private static long Masks256(ref byte start, int i, uint live, out uint lower, out uint upper, out uint digit, out uint space, out uint lineBreak,
+        out uint rare, out uint vowel)
     {
         var v = Vector256.LoadUnsafe(ref start, (nuint)i).AsSByte();
         lower = Vector256.LessThan(v + Vector256.Create((sbyte)(128 - 'a')), Vector256.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
@@ -226,13 +238,43 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         space = Vector256.Equals(v, Vector256.Create((sbyte)' ')).ExtractMostSignificantBits();
         lineBreak = (Vector256.Equals(v, Vector256.Create((sbyte)'\n')) | Vector256.Equals(v, Vector256.Create((sbyte)'\r'))
             | Vector256.Equals(v, Vector256.Create((sbyte)'\t'))).ExtractMostSignificantBits();
+        // (b | 0x20) - 0x60 is 1..26 for letters and outside the 32-entry table (or on one of its zero entries) otherwise.
         var index = (v.AsByte() | Vector256.Create((byte)0x20)) - Vector256.Create((byte)0x60);
         var flags = Vector256.Shuffle(Vector256.Create(LetterFlags), index);
-        t1 = Vector256.Equals(flags & Vector256.Create(T1), Vector256.Create(T1)).ExtractMostSignificantBits();
-        t2 = Vector256.Equals(flags & Vector256.Create(T2), Vector256.Create(T2)).ExtractMostSignificantBits();
-        t3 = Vector256.Equals(flags & Vector256.Create(T3), Vector256.Create(T3)).ExtractMostSignificantBits();
         rare = Vector256.Equals(flags & Vector256.Create(Rare), Vector256.Create(Rare)).ExtractMostSignificantBits();
         vowel = Vector256.Equals(flags & Vector256.Create(Vowel), Vector256.Create(Vowel)).ExtractMostSignificantBits();
+        return BitOperations.PopCount(Vector256.Equals(flags & Vector256.Create(T1), Vector256.Create(T1)).ExtractMostSignificantBits() & live) * Tier1
+            + BitOperations.PopCount(Vector256.Equals(flags & Vector256.Create(T2), Vector256.Create(T2)).ExtractMostSignificantBits() & live) * Tier2
+            + BitOperations.PopCount(Vector256.Equals(flags & Vector256.Create(T3), Vector256.Create(T3)).ExtractMostSignificantBits() & live) * Tier3;
+    }
+
+    // The tables of the Vector512 path. LetterBits, indexed by a byte's low six bits (letter n of the alphabet at n and
+    // 32 + n): the rare flag in bit 7, the vowel flag in bit 6. ByteWeights, indexed by the byte (0..127): its own weight.
+    private static readonly Vector512<byte> LetterBits = Table64(j =>
+    {
+        int f = LetterFlags[j & 31];
+        return (byte)(((f & Rare) != 0 ? 0x80 : 0) | ((f & Vowel) != 0 ? 0x40 : 0));
+    });
+    private static readonly Vector512<byte> ByteWeightsLow = Table64(ByteWeight);
+    private static readonly Vector512<byte> ByteWeightsHigh = Table64(j => ByteWeight(64 + j));
+    private static readonly Vector512<byte> Iota = Table64(j => (byte)j);
+
+    private static byte ByteWeight(int b)
+    {
+        int cls = Class((byte)b);
+        if (cls is 1 or 2)
+        {
+            int f = Flags((byte)b);
+            return (byte)(Letter + (cls == 2 ? Upper : 0) + ((f & T1) != 0 ? Tier1 : (f & T2) != 0 ? Tier2 : (f & T3) != 0 ? Tier3 : 0));
+        }
+        return (byte)(cls switch { 3 => Digit, 4 => Space, 5 => LineBreak, _ => Punctuation });
+    }
+
+    private static Vector512<byte> Table64(Func<int, byte> entry)
+    {
+        Span<byte> table = stackalloc byte[64];
+        for (int j = 0; j < 64; j++) table[j] = entry(j);
+        return Vector512.Create((ReadOnlySpan<byte>)table);
     }
 
     // Byte classes of the scalar path: 0 none (before a run), 1 lower, 2 upper, 3 digit, 4 space, 5 line break, 6 punctuation.
@@ -248,20 +290,9 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         public int Depth;       // alphanumeric bytes before this one in its run (counted up to DeepAfter)
         public bool RareBefore; // the previous byte is a rare letter
         public int Consonants;  // consonants directly before this byte (counted up to 2)
-
-        /// <summary>The state after <paramref name="done"/>, read back from its last bytes.</summary>
-        public static ScalarState After(ReadOnlySpan<byte> done)
-        {
-            var state = new ScalarState { Prev = Class(done[^1]), RareBefore = IsLetter(done[^1]) && (Flags(done[^1]) & Rare) != 0 };
-            for (int j = done.Length - 1; j >= 0 && Class(done[j]) <= 3 && state.Depth <= DeepAfter; j--) state.Depth++;
-            for (int j = done.Length - 1; j >= 0 && IsConsonant(done[j]) && state.Consonants < 2; j--) state.Consonants++;
-            return state;
-        }
     }
 
     private static bool IsLetter(byte b) => (uint)((b | 0x20) - 'a') < 26;
-
-    private static bool IsConsonant(byte b) => IsLetter(b) && (Flags(b) & Vowel) == 0;
 
     private static int Scalar(byte b, ref ScalarState state)
     {
