@@ -12,7 +12,9 @@ public class RouteBenchmarks
     [ParamsSource(nameof(AllShapes))]
     public string Shape { get; set; } = "";
 
-    public static IEnumerable<string> AllShapes => Corpus.Shapes;
+    /// <summary>Every shape, or those ROUTINGCORE_SHAPES names (comma-separated), for a shorter run.</summary>
+    public static IEnumerable<string> AllShapes =>
+        Environment.GetEnvironmentVariable("ROUTINGCORE_SHAPES") is { Length: > 0 } only ? only.Split(',') : Corpus.Shapes;
 
     [GlobalSetup]
     public void Setup()

@@ -178,7 +178,7 @@ public class TokenCorpusTests
     /// <summary>
     /// Generated non-language text (TestData/token-adversarial.json: hashes, keys, base64, repeated characters, UUIDs,
     /// numbers): never under either tokenizer — except random short letter strings, which character classes cannot
-    /// tell from words (the stated trade-off of R-EST-11), checked here to stay within the documented bound.
+    /// tell from words (the stated trade-off of R-EST-11), checked here to stay within 10% of it.
     /// </summary>
     [Fact]
     public void DefaultCounter_OnGeneratedText_NeverUnderCounts_ExceptRandomShortWords()
@@ -190,7 +190,7 @@ public class TokenCorpusTests
             string id = s.GetProperty("id").GetString()!, kind = s.GetProperty("kind").GetString()!;
             long estimate = HeuristicTokenCounter.Instance.CountTokens(Escaped(s.GetProperty("text").GetString()!));
             int worst = Math.Max(s.GetProperty("o200k").GetInt32(), s.GetProperty("cl100k").GetInt32());
-            if (unconstrained.Contains(kind) || id == "random-lowercase-00") Assert.True(estimate * 3 >= worst, $"{id}: {estimate} vs {worst}");
+            if (unconstrained.Contains(kind) || id == "random-lowercase-00") Assert.True(estimate * 11 >= worst * 10, $"{id}: {estimate} vs {worst}");
             else Assert.True(estimate >= worst, $"{id}: {estimate} < {worst}");
         }
     }
