@@ -144,18 +144,18 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             for (int j = 0; j < s.Length; j++) total += Scalar(s[j], ref state);
             return total;
         }
+        if (Vector512.IsHardwareAccelerated && Avx512Vbmi.IsSupported) return AsciiRunByTables(s);
         // Per 64 bytes: class masks from vector compares and the letter flags from table lookups, then the context
         // features from the masks shifted by one byte or more, the previous block's bits shifted in. The last, partial
         // block is the run's last 64 bytes with the ones already counted shifted out (skip).
         ref byte start = ref MemoryMarshal.GetReference(s);
         ulong pa = 0, pl = 0, pu = 0, pd = 0, psp = 0, pp = 0, pr = 0, pc = 0;
         long units = 0;
-        var byteUnits = Vector512<ulong>.Zero;
         int offset = 0, skip = 0;
         while (true)
         {
             // Every byte's own weight (its class, its letter tier), then what its neighbours add or take away.
-            units += Masks(ref start, offset, skip, ref byteUnits, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl, out ulong rare, out ulong vowel);
+            units += Masks(ref start, offset, skip, out ulong l, out ulong u, out ulong d, out ulong sp, out ulong nl, out ulong rare, out ulong vowel);
             l >>= skip; u >>= skip; d >>= skip; sp >>= skip; nl >>= skip; rare >>= skip; vowel >>= skip;
             ulong letters = l | u, a = letters | d, p = ~(a | sp | nl) & (~0UL >> skip), cons = letters & ~vowel;
             rare &= letters;
@@ -174,7 +174,7 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             offset += Block;
             if (offset > s.Length - Block)
             {
-                if (skip != 0 || offset == s.Length) return units + (long)Vector512.Sum(byteUnits);
+                if (skip != 0 || offset == s.Length) return units;
                 skip = offset - (s.Length - Block);
                 offset = s.Length - Block;
             }
@@ -184,33 +184,12 @@ public sealed class HeuristicTokenCounter : ITokenCounter
     private const int Block = 64;
 
     /// <summary>Bit j of each mask: byte <paramref name="i"/> + j is lower-case, upper-case, a digit, a space, a line
-    /// break, a rare letter, a vowel. The weights of the block's own bytes from <paramref name="skip"/> on are added to
-    /// <paramref name="byteUnits"/> or returned.</summary>
+    /// break, a rare letter, a vowel (two Vector256 halves). Returns the weights of the block's own bytes from
+    /// <paramref name="skip"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long Masks(ref byte start, int i, int skip, ref Vector512<ulong> byteUnits, out ulong lower, out ulong upper, out ulong digit,
+    private static long Masks(ref byte start, int i, int skip, out ulong lower, out ulong upper, out ulong digit,
         out ulong space, out ulong lineBreak, out ulong rare, out ulong vowel)
     {
-        if (Vector512.IsHardwareAccelerated && Avx512Vbmi.IsSupported)
-        {
-            // Range checks with one signed compare each: adding 128 - first maps the range onto the lowest signed values.
-            var b = Vector512.LoadUnsafe(ref start, (nuint)i);
-            var v = b.AsSByte();
-            lower = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - 'a')), Vector512.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
-            upper = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - 'A')), Vector512.Create((sbyte)(-128 + 26))).ExtractMostSignificantBits();
-            digit = Vector512.LessThan(v + Vector512.Create((sbyte)(128 - '0')), Vector512.Create((sbyte)(-128 + 10))).ExtractMostSignificantBits();
-            space = Vector512.Equals(v, Vector512.Create((sbyte)' ')).ExtractMostSignificantBits();
-            lineBreak = (Vector512.Equals(v, Vector512.Create((sbyte)'\n')) | Vector512.Equals(v, Vector512.Create((sbyte)'\r'))
-                | Vector512.Equals(v, Vector512.Create((sbyte)'\t'))).ExtractMostSignificantBits();
-            // vpermb indexes by the low six bits: A..Z and a..z land on 1..26 and 33..58 of the 64-entry table (other
-            // bytes land anywhere, so the flags are masked by the letters); vpermi2b by seven, all of ASCII.
-            ulong letters = lower | upper;
-            var flags = Avx512Vbmi.PermuteVar64x8(LetterBits, b);
-            rare = flags.ExtractMostSignificantBits() & letters;
-            vowel = (flags + flags).ExtractMostSignificantBits() & letters;
-            var weights = Avx512Vbmi.PermuteVar64x8x2(ByteWeightsLow, b, ByteWeightsHigh) & Vector512.GreaterThanOrEqual(Iota, Vector512.Create((byte)skip));
-            byteUnits += Avx512BW.SumAbsoluteDifferences(weights, Vector512<byte>.Zero).AsUInt64();
-            return 0;
-        }
         ulong live = ~0UL << skip;
         long units = Masks256(ref start, i, (uint)live, out uint l0, out uint u0, out uint d0, out uint s0, out uint n0, out uint r0, out uint v0)
             + Masks256(ref start, i + 32, (uint)(live >> 32), out uint l1, out uint u1, out uint d1, out uint s1, out uint n1, out uint r1, out uint v1);
@@ -248,18 +227,91 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             + BitOperations.PopCount(Vector256.Equals(flags & Vector256.Create(T3), Vector256.Create(T3)).ExtractMostSignificantBits() & live) * Tier3;
     }
 
-    // The tables of the Vector512 path. LetterBits, indexed by a byte's low six bits (letter n of the alphabet at n and
-    // 32 + n): the rare flag in bit 7, the vowel flag in bit 6. ByteWeights, indexed by the byte (0..127): its own weight.
-    private static readonly Vector512<byte> LetterBits = Table64(j =>
+    /// <summary>
+    /// The ASCII run with AVX-512 VBMI: per 64 bytes, table lookups give every byte its class (with the rare and
+    /// consonant flags) and its own weight, and the class of the byte before it; a 64-entry table indexed by the pair of
+    /// classes gives what the pair adds (a word start, after a space or not; a change of case or to digits; a space or a
+    /// punctuation mark, alone or after another; two rare letters). Both are summed by vpsadbw. Depth and consonant runs
+    /// come from masks as in the other path. The last, partial block is the run's last 64 bytes, the counted ones masked.
+    /// </summary>
+    private static long AsciiRunByTables(ReadOnlySpan<byte> s)
     {
-        int f = LetterFlags[j & 31];
-        return (byte)(((f & Rare) != 0 ? 0x80 : 0) | ((f & Vowel) != 0 ? 0x40 : 0));
-    });
-    private static readonly Vector512<byte> ByteWeightsLow = Table64(ByteWeight);
-    private static readonly Vector512<byte> ByteWeightsHigh = Table64(j => ByteWeight(64 + j));
+        ref byte start = ref MemoryMarshal.GetReference(s);
+        var previous = Vector512.Create((byte)'\n'); // the byte before the run is of no class, which prices like a line break
+        var sums = Vector512<ulong>.Zero;
+        ulong pa = 0, pc = 0;
+        long units = 0;
+        int offset = 0, skip = 0;
+        while (true)
+        {
+            var b = Vector512.LoadUnsafe(ref start, (nuint)offset);
+            var before = Avx512Vbmi.PermuteVar64x8x2(previous, PreviousIndex, b);
+            var code = Avx512Vbmi.PermuteVar64x8x2(ClassLow, b, ClassHigh);
+            // vpermb reads the low six bits: the class of the byte before times eight, plus this byte's class.
+            var pair = Avx512Vbmi.PermuteVar64x8(PairWeights, Avx512Vbmi.PermuteVar64x8x2(BeforeLow, before, BeforeHigh) | code);
+            var own = Avx512Vbmi.PermuteVar64x8x2(OwnLow, b, OwnHigh);
+            var weights = (own + pair) & Vector512.GreaterThanOrEqual(Iota, Vector512.Create((byte)skip));
+            sums += Avx512BW.SumAbsoluteDifferences(weights, Vector512<byte>.Zero).AsUInt64();
+            ulong a = Vector512.LessThan(code & Vector512.Create((byte)7), Vector512.Create((byte)ClassSpace)).ExtractMostSignificantBits() >> skip;
+            ulong cons = code.ExtractMostSignificantBits() >> skip;
+            ulong rare = (code + code).ExtractMostSignificantBits() >> skip;
+            // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
+            ulong r1 = a & (a << 1 | pa >> 63), p1 = pa & pa << 1;
+            ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
+            ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
+            units += BitOperations.PopCount(deep) * Deep + BitOperations.PopCount(rare & r2) * RareInside
+                + BitOperations.PopCount(cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62)) * ConsonantRun;
+            pa = a; pc = cons; previous = b;
+            offset += Block;
+            if (offset > s.Length - Block)
+            {
+                if (skip != 0 || offset == s.Length) return units + (long)Vector512.Sum(sums);
+                skip = offset - (s.Length - Block);
+                offset = s.Length - Block;
+            }
+        }
+    }
+
+    // Classes of the table path: 0 lower, 1 rare lower, 2 upper, 3 rare upper, 4 digit, 5 space, 6 line break (and the
+    // byte before a run), 7 punctuation.
+    private const int ClassSpace = 5;
+
+    private static int TableClass(int b) => Class((byte)b) switch
+    {
+        1 => (Flags((byte)b) & Rare) != 0 ? 1 : 0,
+        2 => (Flags((byte)b) & Rare) != 0 ? 3 : 2,
+        3 => 4,
+        4 => 5,
+        5 => 6,
+        _ => 7,
+    };
+
+    /// <summary>What a byte of class <paramref name="cls"/> adds after one of class <paramref name="before"/>.</summary>
+    private static byte PairWeight(int before, int cls)
+    {
+        static int Group(int c) => c >> 1; // lower, upper, digit (4 → 2); not alphanumeric from 5 on
+        if (cls == 5) return (byte)(before == 5 ? SpaceRun : Space);
+        if (cls == 7) return (byte)(before == 7 ? PunctuationRun : Punctuation);
+        if (cls == 6) return 0;
+        int units = before >= 5 ? (before == 5 ? WordAfterSpace : Word) : Group(before) != Group(cls) ? Transition : 0;
+        if (cls is 1 or 3 && before is 1 or 3) units += RarePair;
+        return (byte)units;
+    }
+
+    // The tables of the table path, each indexed by a byte (0..127, in two halves) or by a pair of classes:
+    // the byte's class with the consonant flag in bit 7 and the rare flag in bit 6; eight times the class; the byte's own
+    // weight (letters, digits, line breaks: spaces and punctuation are priced by the pair); the pair's weight.
+    private static readonly Vector512<byte> ClassLow = Table64(j => Code(j)), ClassHigh = Table64(j => Code(64 + j));
+    private static readonly Vector512<byte> BeforeLow = Table64(j => (byte)(TableClass(j) * 8)), BeforeHigh = Table64(j => (byte)(TableClass(64 + j) * 8));
+    private static readonly Vector512<byte> OwnLow = Table64(j => OwnWeight(j)), OwnHigh = Table64(j => OwnWeight(64 + j));
+    private static readonly Vector512<byte> PairWeights = Table64(j => PairWeight(j >> 3, j & 7));
+    private static readonly Vector512<byte> PreviousIndex = Table64(j => (byte)(63 + j));
     private static readonly Vector512<byte> Iota = Table64(j => (byte)j);
 
-    private static byte ByteWeight(int b)
+    private static byte Code(int b) => (byte)(TableClass(b) | (IsLetter((byte)b) && (Flags((byte)b) & Vowel) == 0 ? 0x80 : 0)
+        | (IsLetter((byte)b) && (Flags((byte)b) & Rare) != 0 ? 0x40 : 0));
+
+    private static byte OwnWeight(int b)
     {
         int cls = Class((byte)b);
         if (cls is 1 or 2)
@@ -267,7 +319,7 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             int f = Flags((byte)b);
             return (byte)(Letter + (cls == 2 ? Upper : 0) + ((f & T1) != 0 ? Tier1 : (f & T2) != 0 ? Tier2 : (f & T3) != 0 ? Tier3 : 0));
         }
-        return (byte)(cls switch { 3 => Digit, 4 => Space, 5 => LineBreak, _ => Punctuation });
+        return (byte)(cls == 3 ? Digit : cls == 5 ? LineBreak : 0);
     }
 
     private static Vector512<byte> Table64(Func<int, byte> entry)
