@@ -195,6 +195,38 @@ public class TokenCorpusTests
         }
     }
 
+    /// <summary>The targets of BRIEF §19 on the wider corpus of tools/token-accuracy (REPORT.md): C#, TypeScript, Go,
+    /// Rust, shell and Georgian besides the test corpus's languages, and Java, which the fit never read.</summary>
+    [Theory]
+    [InlineData("extended-corpus.json")]
+    [InlineData("heldout-java.json")]
+    public void DefaultCounter_MeetsItsTargets_OnTheWiderCorpus(string file)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(System.IO.Path.Combine(AppContext.BaseDirectory, "token-accuracy", file)));
+        var samples = doc.RootElement.GetProperty("samples").EnumerateArray().Select(s => (
+            Genre: s.GetProperty("genre").GetString()!, Lang: s.GetProperty("lang").GetString()!, Id: s.GetProperty("id").GetString()!,
+            O200k: s.GetProperty("o200k").GetInt32(), Cl100k: s.GetProperty("cl100k").GetInt32(),
+            Estimate: HeuristicTokenCounter.Instance.CountTokens(Escaped(s.GetProperty("text").GetString()!)))).ToList();
+        Assert.Empty(samples.Where(s => s.Estimate < s.O200k).Select(s => s.Id));
+        Assert.True(samples.Count(s => s.Estimate < s.Cl100k) * 100 <= samples.Count, "under cl100k on more than 1%");
+        static double Median(IEnumerable<double> values)
+        {
+            var v = values.Order().ToList();
+            return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+        }
+        foreach (var group in samples.GroupBy(s => (s.Genre, s.Lang)))
+        {
+            double overO200k = Median(group.Select(s => (double)s.Estimate / s.O200k));
+            if (group.Key.Genre == "code" || group.Key == ("prose", "en"))
+                Assert.True(overO200k <= 1.35, $"{group.Key}: median {overO200k:0.000}x o200k");
+            else if (group.Key.Genre == "prose" && Median(group.Select(s => (double)s.Cl100k / s.O200k)) >= 1.7)
+            {
+                double overCl100k = Median(group.Select(s => (double)s.Estimate / s.Cl100k));
+                Assert.True(overCl100k <= 1.25, $"{group.Key}: median {overCl100k:0.000}x cl100k");
+            }
+        }
+    }
+
     [Fact]
     public void CountTokens_AllocatesNothing()
     {
