@@ -165,22 +165,37 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             units += BitOperations.PopCount(sp & spB) * (SpaceRun - Space) + BitOperations.PopCount(p & (p << 1 | pp >> 63)) * (PunctuationRun - Punctuation)
                 + BitOperations.PopCount(wordStart & ~spB) * Word + BitOperations.PopCount(wordStart & spB) * WordAfterSpace;
             ulong same = (l & (l << 1 | pl >> 63)) | (u & (u << 1 | pu >> 63)) | (d & (d << 1 | pd >> 63));
-            // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
-            ulong r1 = a & aB, p1 = pa & pa << 1;
-            ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
-            ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
-            units += BitOperations.PopCount(r1 & ~same) * Transition + BitOperations.PopCount(deep) * Deep
-                + BitOperations.PopCount(rare & r2) * RareInside + BitOperations.PopCount(rare & (rare << 1 | pr >> 63)) * RarePair
-                + BitOperations.PopCount(cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62)) * ConsonantRun;
+            units += BitOperations.PopCount(a & aB & ~same) * Transition + BitOperations.PopCount(rare & (rare << 1 | pr >> 63)) * RarePair
+                + RunUnits(a, pa, rare, cons, pc);
             pa = a; pl = l; pu = u; pd = d; psp = sp; pp = p; pr = rare; pc = cons;
-            offset += Block;
-            if (offset > s.Length - Block)
-            {
-                if (skip != 0 || offset == s.Length) return units;
-                skip = offset - (s.Length - Block);
-                offset = s.Length - Block;
-            }
+            if (!NextBlock(ref offset, ref skip, s.Length)) return units;
         }
+    }
+
+    /// <summary>Steps to the next 64-byte block of a run of <paramref name="length"/> bytes (at least 64): the last,
+    /// partial one is the run's last 64 bytes, of which the first <paramref name="skip"/> were counted before.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NextBlock(ref int offset, ref int skip, int length)
+    {
+        offset += Block;
+        if (offset <= length - Block) return true;
+        if (skip != 0 || offset == length) return false;
+        skip = offset - (length - Block);
+        offset = length - Block;
+        return true;
+    }
+
+    /// <summary>What depth and consonant runs add to a block, from the alphanumeric, rare-letter and consonant masks
+    /// (and the previous block's alphanumeric and consonant masks, whose top bits shift in).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long RunUnits(ulong a, ulong pa, ulong rare, ulong cons, ulong pc)
+    {
+        // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
+        ulong r1 = a & (a << 1 | pa >> 63), p1 = pa & pa << 1;
+        ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
+        ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
+        return BitOperations.PopCount(deep) * Deep + BitOperations.PopCount(rare & r2) * RareInside
+            + BitOperations.PopCount(cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62)) * ConsonantRun;
     }
 
     private const int Block = 64;
@@ -203,7 +218,7 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         rare = (ulong)r1 << 32 | r0;
         vowel = (ulong)v1 << 32 | v0;
         ulong punctuation = ~(lower | upper | digit | space | lineBreak) & live;
-        return units + BitOperations.PopCount(lower | upper) * Letter + BitOperations.PopCount(upper & live) * Upper
+        return units + BitOperations.PopCount((lower | upper) & live) * Letter + BitOperations.PopCount(upper & live) * Upper
             + BitOperations.PopCount(digit & live) * Digit + BitOperations.PopCount(space & live) * Space
             + BitOperations.PopCount(lineBreak & live) * LineBreak + BitOperations.PopCount(punctuation) * Punctuation;
     }
@@ -257,20 +272,9 @@ public sealed class HeuristicTokenCounter : ITokenCounter
             ulong a = Vector512.LessThan(code & Vector512.Create((byte)7), Vector512.Create((byte)ClassSpace)).ExtractMostSignificantBits() >> skip;
             ulong cons = code.ExtractMostSignificantBits() >> skip;
             ulong rare = (code + code).ExtractMostSignificantBits() >> skip;
-            // Depth: a bit survives when it and the 3 (or 8) before it are set (runs of 2, 4, 8 by doubling).
-            ulong r1 = a & (a << 1 | pa >> 63), p1 = pa & pa << 1;
-            ulong r2 = r1 & (r1 << 2 | p1 >> 62), p2 = p1 & p1 << 2;
-            ulong deep = r2 & (r2 << 4 | p2 >> 60) & (a << DeepAfter | pa >> (64 - DeepAfter));
-            units += BitOperations.PopCount(deep) * Deep + BitOperations.PopCount(rare & r2) * RareInside
-                + BitOperations.PopCount(cons & (cons << 1 | pc >> 63) & (cons << 2 | pc >> 62)) * ConsonantRun;
+            units += RunUnits(a, pa, rare, cons, pc);
             pa = a; pc = cons; previous = b;
-            offset += Block;
-            if (offset > s.Length - Block)
-            {
-                if (skip != 0 || offset == s.Length) return units + (long)Vector512.Sum(sums);
-                skip = offset - (s.Length - Block);
-                offset = s.Length - Block;
-            }
+            if (!NextBlock(ref offset, ref skip, s.Length)) return units + (long)Vector512.Sum(sums);
         }
     }
 
@@ -305,23 +309,26 @@ public sealed class HeuristicTokenCounter : ITokenCounter
     // weight (letters, digits, line breaks: spaces and punctuation are priced by the pair); the pair's weight.
     private static readonly Vector512<byte> ClassLow = Table64(j => Code(j)), ClassHigh = Table64(j => Code(64 + j));
     private static readonly Vector512<byte> BeforeLow = Table64(j => (byte)(TableClass(j) * 8)), BeforeHigh = Table64(j => (byte)(TableClass(64 + j) * 8));
-    private static readonly Vector512<byte> OwnLow = Table64(j => OwnWeight(j)), OwnHigh = Table64(j => OwnWeight(64 + j));
+    private static readonly Vector512<byte> OwnLow = Table64(j => (byte)OwnWeight(j)), OwnHigh = Table64(j => (byte)OwnWeight(64 + j));
     private static readonly Vector512<byte> PairWeights = Table64(j => PairWeight(j >> 3, j & 7));
     private static readonly Vector512<byte> PreviousIndex = Table64(j => (byte)(63 + j));
     private static readonly Vector512<byte> Iota = Table64(j => (byte)j);
 
     private static byte Code(int b) => (byte)(TableClass(b) | (IsLetter((byte)b) && (Flags((byte)b) & Vowel) == 0 ? 0x80 : 0)
-        | (IsLetter((byte)b) && (Flags((byte)b) & Rare) != 0 ? 0x40 : 0));
+        | ((Flags((byte)b) & Rare) != 0 ? 0x40 : 0));
 
-    private static byte OwnWeight(int b)
+    /// <summary>A byte's own weight, before its neighbours: a letter's (upper-case, tier), a digit's, a line break's;
+    /// spaces and punctuation are priced by the byte before them (0 here).</summary>
+    private static int OwnWeight(int b)
     {
-        int cls = Class((byte)b);
-        if (cls is 1 or 2)
+        int cls = Class((byte)b), f = Flags((byte)b);
+        return cls switch
         {
-            int f = Flags((byte)b);
-            return (byte)(Letter + (cls == 2 ? Upper : 0) + ((f & T1) != 0 ? Tier1 : (f & T2) != 0 ? Tier2 : (f & T3) != 0 ? Tier3 : 0));
-        }
-        return (byte)(cls == 3 ? Digit : cls == 5 ? LineBreak : 0);
+            1 or 2 => Letter + (cls == 2 ? Upper : 0) + ((f & T1) != 0 ? Tier1 : (f & T2) != 0 ? Tier2 : (f & T3) != 0 ? Tier3 : 0),
+            3 => Digit,
+            5 => LineBreak,
+            _ => 0,
+        };
     }
 
     private static Vector512<byte> Table64(Func<int, byte> entry)
@@ -341,7 +348,7 @@ public sealed class HeuristicTokenCounter : ITokenCounter
     private struct ScalarState
     {
         public int Prev;        // class of the previous byte (0 before the run)
-        public int Depth;       // alphanumeric bytes before this one in its run (counted up to DeepAfter)
+        public int Depth;       // alphanumeric bytes before this one in its run
         public bool RareBefore; // the previous byte is a rare letter
         public int Consonants;  // consonants directly before this byte (counted up to 2)
     }
@@ -355,12 +362,10 @@ public sealed class HeuristicTokenCounter : ITokenCounter
         bool rare = false, consonant = false;
         if (cls <= 3)
         {
-            if (cls == 3) units = Digit;
-            else
+            units = OwnWeight(b);
+            if (cls != 3)
             {
                 int flags = Flags(b);
-                units = Letter + (cls == 2 ? Upper : 0)
-                    + ((flags & T1) != 0 ? Tier1 : (flags & T2) != 0 ? Tier2 : (flags & T3) != 0 ? Tier3 : 0);
                 rare = (flags & Rare) != 0;
                 consonant = (flags & Vowel) == 0;
                 if (rare && state.Depth >= InsideAfter) units += RareInside;
