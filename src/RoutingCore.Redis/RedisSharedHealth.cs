@@ -3,11 +3,13 @@ using StackExchange.Redis;
 namespace RoutingCore.Redis;
 
 /// <summary>
-/// A health view shared by every instance on one Redis (BRIEF §21): each instance keeps its own
+/// A health view shared by every instance on one Redis (spec R-HEALTH-6): each instance keeps its own
 /// <see cref="ModelHealthTracker"/>, and a cooldown one of them starts is written to Redis (a key per model and per
-/// provider that expires with the cooldown); every instance reads those keys every <c>refresh</c> interval into an
-/// immutable snapshot, so <see cref="GetStatus"/> stays a local, allocation-free read. A success clears the shared
-/// cooldown. Redis unreachable: the view is this instance's own until it answers again (the last snapshot is dropped).
+/// provider that expires with the cooldown); every instance reads those keys every <c>refresh</c> interval and mirrors
+/// them into its own tracker, so <see cref="GetStatus"/> stays a local, allocation-free read. When a shared cooldown
+/// ends (it expires, or a success elsewhere clears it) each instance is half-open on its own: it sends one probe and
+/// routes the rest of its traffic to the next model until that probe reports — one probe per instance, never the
+/// whole fleet's traffic at once. Redis unreachable: the view is this instance's own until it answers again.
 /// </summary>
 public sealed class RedisSharedHealth : IModelHealth, IDisposable
 {
@@ -40,16 +42,10 @@ public sealed class RedisSharedHealth : IModelHealth, IDisposable
     }
 
     /// <inheritdoc/>
-    public HealthStatus GetStatus(ModelEntry model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var local = _local.GetStatus(model);
-        if (local == HealthStatus.CoolingDown) return local;
-        var remote = Volatile.Read(ref _remote);
-        long now = _time.GetUtcNow().UtcTicks;
-        bool cooling = (remote.TryGetValue("m:" + model.Id, out long m) && m > now) || (remote.TryGetValue("p:" + model.Provider, out long p) && p > now);
-        return cooling ? HealthStatus.CoolingDown : local;
-    }
+    public HealthStatus GetStatus(ModelEntry model) => _local.GetStatus(model); // shared cooldowns are mirrored into it
+
+    /// <summary>Whether an attempt on <paramref name="model"/> may go now: this instance's half-open probe gate (spec R-HEALTH-3).</summary>
+    public bool TryEnterProbe(ModelEntry model) => _local.TryEnterProbe(model);
 
     /// <summary>A failed attempt: recorded here, and a cooldown it starts is shared.</summary>
     public async Task RecordFailureAsync(ModelEntry model, TimeSpan? retryAfter = null)
@@ -89,6 +85,14 @@ public sealed class RedisSharedHealth : IModelHealth, IDisposable
             {
                 if (values[i].HasValue && long.TryParse(values[i].ToString(), out long until)) next[names[i]] = until;
             }
+            var previous = Volatile.Read(ref _remote);
+            var now = _time.GetUtcNow();
+            foreach (var (name, until) in next) Mirror(name, new DateTimeOffset(until, TimeSpan.Zero));
+            // A cooldown that vanished before its end was cleared by a success elsewhere: half-open here (one probe).
+            foreach (var (name, until) in previous)
+            {
+                if (!next.ContainsKey(name) && until > now.UtcTicks) Mirror(name, now);
+            }
             Volatile.Write(ref _remote, next);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
@@ -99,6 +103,12 @@ public sealed class RedisSharedHealth : IModelHealth, IDisposable
         {
             Volatile.Write(ref _refreshing, 0);
         }
+    }
+
+    private void Mirror(string name, DateTimeOffset until)
+    {
+        if (name.StartsWith("m:", StringComparison.Ordinal)) _local.ObserveModelCooldown(name[2..], until);
+        else _local.ObserveProviderCooldown(name[2..], until);
     }
 
     /// <inheritdoc/>

@@ -5,7 +5,7 @@ public enum HealthStatus : byte
 {
     /// <summary>Answering normally.</summary>
     Healthy = 0,
-    /// <summary>Answering, but recently failing or slow, or just out of a cooldown: ranked after every healthy candidate.</summary>
+    /// <summary>Answering, but its last first byte came slowly: ranked after every healthy candidate.</summary>
     Degraded,
     /// <summary>In a cooldown after repeated failures or a <c>retry-after</c>: not chosen while anything else is eligible.</summary>
     CoolingDown,
@@ -24,10 +24,11 @@ public interface IModelHealth
 
 /// <summary>
 /// An in-process health tracker (spec R-HEALTH-3): consecutive failures per model and per provider (errors, 429s,
-/// timeouts, connection failures), a cooldown once they reach <see cref="FailureThreshold"/> or when an upstream says
-/// <c>retry-after</c>, then a half-open period in which the model is <see cref="HealthStatus.Degraded"/> (tried only after
-/// healthy candidates) until a success closes it or one more failure opens a new cooldown. Thread-safe; reading
-/// allocates nothing.
+/// timeouts, connection failures). Below <see cref="FailureThreshold"/> a model keeps its status and its rank; at the
+/// threshold, or when an upstream says <c>retry-after</c>, it cools down; when the cooldown ends it is half-open: it is
+/// <see cref="HealthStatus.Healthy"/> again (so it keeps its own rank) but <see cref="TryEnterProbe"/> lets exactly one
+/// attempt go until that probe reports — a success closes it, a failure opens a new cooldown. A slow first byte makes it
+/// <see cref="HealthStatus.Degraded"/> until a faster answer. Thread-safe; reading allocates nothing.
 /// </summary>
 public sealed class ModelHealthTracker : IModelHealth
 {
@@ -78,9 +79,47 @@ public sealed class ModelHealthTracker : IModelHealth
     private static HealthStatus Status(Entry? e, long now)
     {
         if (e is null) return HealthStatus.Healthy;
-        long until = Volatile.Read(ref e.CooldownUntilTicks);
-        if (until > now) return HealthStatus.CoolingDown;
-        return until != 0 || Volatile.Read(ref e.Failures) > 0 || Volatile.Read(ref e.Slow) != 0 ? HealthStatus.Degraded : HealthStatus.Healthy;
+        if (Volatile.Read(ref e.CooldownUntilTicks) > now) return HealthStatus.CoolingDown;
+        // Failures below the threshold and the half-open period keep the rank (R-HEALTH-3); only slowness demotes.
+        return Volatile.Read(ref e.Slow) != 0 ? HealthStatus.Degraded : HealthStatus.Healthy;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="model"/> (or its provider) is half-open: its cooldown has ended and no outcome has been
+    /// recorded since, so only a probe may go (<see cref="TryEnterProbe"/>).
+    /// </summary>
+    public bool IsHalfOpen(ModelEntry model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        long now = _time.GetUtcNow().UtcTicks;
+        return HalfOpen(_models.GetValueOrDefault(model.Id), now) || HalfOpen(_providers.GetValueOrDefault(model.Provider), now);
+    }
+
+    private static bool HalfOpen(Entry? e, long now) => e is not null && Volatile.Read(ref e.CooldownUntilTicks) is var until && until != 0 && until <= now;
+
+    /// <summary>
+    /// Sets the end of <paramref name="modelId"/>'s cooldown to <paramref name="until"/>, as another instance's shared
+    /// view says (spec R-HEALTH-6): a later end extends it; an end now or in the past ends a running cooldown here and makes it half-open, so this
+    /// instance sends one probe rather than all its traffic when a shared cooldown ends.
+    /// </summary>
+    public void ObserveModelCooldown(string modelId, DateTimeOffset until)
+    {
+        ArgumentNullException.ThrowIfNull(modelId);
+        Observe(_models.GetOrAdd(modelId, static _ => new Entry()), until);
+    }
+
+    /// <summary>As <see cref="ObserveModelCooldown"/>, for every model of <paramref name="provider"/>.</summary>
+    public void ObserveProviderCooldown(string provider, DateTimeOffset until)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        Observe(_providers.GetOrAdd(provider, static _ => new Entry()), until);
+    }
+
+    private void Observe(Entry e, DateTimeOffset until)
+    {
+        long now = _time.GetUtcNow().UtcTicks, end = until.UtcTicks, current = Volatile.Read(ref e.CooldownUntilTicks);
+        if (end > current) Volatile.Write(ref e.CooldownUntilTicks, end);            // a longer cooldown elsewhere
+        else if (end <= now && current > now) Volatile.Write(ref e.CooldownUntilTicks, now); // ended elsewhere: half-open here
     }
 
     /// <summary>
@@ -109,13 +148,20 @@ public sealed class ModelHealthTracker : IModelHealth
     {
         ArgumentNullException.ThrowIfNull(model);
         long now = _time.GetUtcNow().UtcTicks;
-        foreach (var e in Entries(model))
+        var entries = Entries(model);
+        for (int i = 0; i < entries.Length; i++)
         {
+            var e = entries[i];
             long until = Volatile.Read(ref e.CooldownUntilTicks);
             if (until == 0 || until > now) continue; // not half-open (a cooling one is not routed to unless nothing else is)
             long since = Volatile.Read(ref e.ProbeSinceTicks);
-            if (since != 0 && now - since < Cooldown.Ticks) return false;
-            if (Interlocked.CompareExchange(ref e.ProbeSinceTicks, now, since) != since) return false;
+            if ((since != 0 && now - since < Cooldown.Ticks) || Interlocked.CompareExchange(ref e.ProbeSinceTicks, now, since) != since)
+            {
+                // Refused here (the provider's probe is out): give back the slots taken before, so a model's probe is
+                // never held for a request that does not go (R-HEALTH-3).
+                for (int j = 0; j < i; j++) Interlocked.CompareExchange(ref entries[j].ProbeSinceTicks, 0, now);
+                return false;
+            }
         }
         return true;
     }
@@ -133,8 +179,7 @@ public sealed class ModelHealthTracker : IModelHealth
         {
             Volatile.Write(ref e.ProbeSinceTicks, 0);
             int failures = Interlocked.Increment(ref e.Failures);
-            bool halfOpen = Volatile.Read(ref e.CooldownUntilTicks) is var until && until != 0 && until <= now;
-            if (failures >= FailureThreshold || halfOpen || retryAfter is not null)
+            if (failures >= FailureThreshold || HalfOpen(e, now) || retryAfter is not null)
             {
                 var span = retryAfter is { } r && r > TimeSpan.Zero ? r : Cooldown;
                 Volatile.Write(ref e.CooldownUntilTicks, now + span.Ticks);

@@ -73,9 +73,10 @@ public sealed class ReverseProxyTests
                 Assert.Equal(decision.GetServingModel(1).Id, Header(r, "x-routingcore-model"));
             }
             Assert.Equal((2, 2), (Count(a), Count(b)));
-            // The first request found the flexai cluster failing and was served by the next ranked model; that failure
-            // degrades the flexai model, so later requests try OpenAI first (R-HEALTH-4).
-            Assert.Equal(1, Count(f1) + Count(f2));
+            // Each request found the flexai cluster failing and was served by the next ranked model. Model cooldowns
+            // are off here (threshold 1000) and failures below the threshold keep a model's rank (R-HEALTH-3), so every
+            // request tried flexai first; with the default threshold the third failure would have cooled it down.
+            Assert.Equal(4, Count(f1) + Count(f2));
             Assert.All(a.Requests, s => Assert.Equal("Bearer upstream-key-east", s.Headers["authorization"]));
             Assert.All(b.Requests, s => Assert.Equal("Bearer upstream-key-west", s.Headers["authorization"]));
             Assert.All(a.Requests, s => Assert.Equal("/openai/v1/chat/completions", s.Path));
@@ -97,6 +98,44 @@ public sealed class ReverseProxyTests
                 Assert.Equal(HttpStatusCode.OK, r.StatusCode);
             }
             Assert.Equal((east + 4, 5), (Count(a), Count(b)));
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("HealthyAndUnknown")]
+    public async Task ALoneDestination_IsReadmittedByYarpsDefaultHealthyOrPanic_AndTakenOutOnlyByAStricterPolicy(string? policy)
+    {
+        await using var lone = await FakeUpstream.StartAsync();
+        for (int i = 0; i < 50; i++) lone.Script.Enqueue(FakeUpstream.Json(500, """{"error":{"message":"lone broken"}}"""));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Gateway:Health:FailureThreshold"] = "1000", // model cooldowns off: this test is about YARP's destination health
+            ["ReverseProxy:Clusters:openai:HealthCheck:Passive:Enabled"] = "true",
+            ["ReverseProxy:Clusters:openai:HealthCheck:Passive:Policy"] = "RoutingCoreFailures",
+            ["ReverseProxy:Clusters:openai:HealthCheck:Passive:ReactivationPeriod"] = "00:05:00",
+            ["ReverseProxy:Clusters:openai:Destinations:only:Address"] = lone.BaseUrl + "/openai/v1",
+        };
+        if (policy is not null) settings["ReverseProxy:Clusters:openai:HealthCheck:AvailableDestinationsPolicy"] = policy;
+        var (app, client) = await GatewayTests.StartGatewayAsync(null, settings);
+        try
+        {
+            const string json = """{"model":"gpt-5","messages":[{"role":"user","content":"Hello"}]}""";
+            for (int i = 0; i < 6; i++)
+            {
+                using var r = await client.PostAsync("/v1/chat/completions", Body(json));
+                Assert.NotEqual(HttpStatusCode.OK, r.StatusCode);
+            }
+            // Three failures mark the destination unhealthy. HealthyOrPanic (YARP's default) hands back every
+            // destination when none is healthy, so a lone one keeps receiving every request; HealthyAndUnknown takes
+            // it out, and the gateway answers without trying it.
+            Assert.Equal(policy is null ? 6 : 3, Count(lone));
         }
         finally
         {

@@ -132,14 +132,16 @@ public class HealthTests
 
         tracker.RecordFailure(nano);
         tracker.RecordFailure(nano);
-        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(nano));
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(nano)); // below the threshold: keeps its rank
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(mini));
         tracker.RecordFailure(nano);
         Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(nano));
         Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(mini)); // the provider failed three times too
         Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(haiku));
 
         time.Now += TimeSpan.FromSeconds(31);
-        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(nano)); // half-open: tried after healthy candidates
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(nano)); // half-open: back in its own rank...
+        Assert.True(tracker.IsHalfOpen(nano));                        // ...behind the probe gate
         tracker.RecordFailure(nano);
         Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(nano)); // one more failure: a new cooldown at once
         time.Now += TimeSpan.FromSeconds(31);
@@ -151,6 +153,89 @@ public class HealthTests
         time.Now += TimeSpan.FromSeconds(100);
         Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(haiku));
         time.Now += TimeSpan.FromSeconds(21);
-        Assert.Equal(HealthStatus.Degraded, tracker.GetStatus(haiku));
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(haiku));
+        Assert.True(tracker.IsHalfOpen(haiku));
+    }
+
+    [Fact]
+    public void OneFailureUnderTheThreshold_LeavesEveryLaterDecisionUnchanged()
+    {
+        var tracker = new ModelHealthTracker(failureThreshold: 3, cooldown: TimeSpan.FromSeconds(30), new ManualTime());
+        var context = new RouteContext { Health = tracker };
+        var before = TestKit.Engine.Route(Easy, context);
+        tracker.RecordFailure(before.Model!);          // a single 500
+        tracker.RecordFailure(before.GetFallback(0));  // and a 429 without retry-after on the next one
+        var after = TestKit.Engine.Route(Easy, context);
+        Assert.Equal(before.ModelId, after.ModelId);
+        Assert.Equal(before.FallbackCount, after.FallbackCount);
+        for (int i = 0; i < before.FallbackCount; i++) Assert.Equal(before.GetFallback(i).Id, after.GetFallback(i).Id);
+    }
+
+    [Fact]
+    public void AfterTheCooldown_TheProbeGoesInItsOwnRank_AndTrafficReturnsAfterASuccess()
+    {
+        var time = new ManualTime();
+        var tracker = new ModelHealthTracker(failureThreshold: 2, cooldown: TimeSpan.FromSeconds(30), time);
+        var context = new RouteContext { Health = tracker };
+        var healthy = TestKit.Engine.Route(Easy, context);
+        var model = healthy.Model!;
+        tracker.RecordFailure(model);
+        tracker.RecordFailure(model);
+        var cooling = TestKit.Engine.Route(Easy, context);
+        Assert.NotEqual(model.Id, cooling.ModelId); // cooling down: the next model serves
+
+        time.Now += TimeSpan.FromSeconds(31);
+        var halfOpen = TestKit.Engine.Route(Easy, context);
+        Assert.Equal(model.Id, halfOpen.ModelId);   // its own rank, not behind every healthy model
+        Assert.True(tracker.TryEnterProbe(model));  // one request probes it...
+        Assert.False(tracker.TryEnterProbe(model)); // ...the others go to the next ranked model meanwhile
+        Assert.False(tracker.TryEnterProbe(model));
+        tracker.RecordSuccess(model, TimeSpan.FromMilliseconds(300));
+        Assert.False(tracker.IsHalfOpen(model));
+        for (int i = 0; i < 3; i++) Assert.True(tracker.TryEnterProbe(model)); // traffic is back
+        Assert.Equal(model.Id, TestKit.Engine.Route(Easy, context).ModelId);
+
+        // A failed probe cools it down again at once.
+        tracker.RecordFailure(model);
+        tracker.RecordFailure(model);
+        time.Now += TimeSpan.FromSeconds(31);
+        Assert.True(tracker.TryEnterProbe(model));
+        tracker.RecordFailure(model);
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(model));
+    }
+
+    [Fact]
+    public void AProbeSlotRefusedAtTheProvider_IsNotHeldForTheModel()
+    {
+        var time = new ManualTime();
+        var tracker = new ModelHealthTracker(failureThreshold: 1, cooldown: TimeSpan.FromSeconds(30), time);
+        var nano = TestKit.Engine.Catalog.Models.Single(m => m.Id == "gpt-5-nano");
+        var mini = TestKit.Engine.Catalog.Models.Single(m => m.Id == "gpt-5-mini"); // same provider
+        tracker.RecordFailure(nano); // nano and its provider cool down
+        time.Now += TimeSpan.FromSeconds(31);
+        Assert.True(tracker.TryEnterProbe(mini));  // the provider's probe, through mini
+        Assert.False(tracker.TryEnterProbe(nano)); // refused at the provider: nano's own slot must be given back
+        tracker.RecordSuccess(mini, TimeSpan.FromMilliseconds(100)); // the provider answers
+        Assert.True(tracker.TryEnterProbe(nano));  // nano's probe can go now (it was held for a cooldown before)
+    }
+
+    [Fact]
+    public void ASharedCooldown_IsMirrored_AndEndsHalfOpen_WithOneProbePerInstance()
+    {
+        var time = new ManualTime();
+        var tracker = new ModelHealthTracker(failureThreshold: 3, cooldown: TimeSpan.FromSeconds(30), time);
+        var nano = TestKit.Engine.Catalog.Models.Single(m => m.Id == "gpt-5-nano");
+        tracker.ObserveProviderCooldown(nano.Provider, time.Now + TimeSpan.FromSeconds(10));
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(nano));
+        time.Now += TimeSpan.FromSeconds(11);
+        Assert.Equal(HealthStatus.Healthy, tracker.GetStatus(nano));
+        Assert.True(tracker.TryEnterProbe(nano));
+        Assert.False(tracker.TryEnterProbe(nano));
+        // A cooldown cleared elsewhere before its end: half-open here at once.
+        tracker.ObserveModelCooldown("gpt-5-mini", time.Now + TimeSpan.FromSeconds(30));
+        var mini = TestKit.Engine.Catalog.Models.Single(m => m.Id == "gpt-5-mini");
+        Assert.Equal(HealthStatus.CoolingDown, tracker.GetStatus(mini));
+        tracker.ObserveModelCooldown("gpt-5-mini", time.Now);
+        Assert.NotEqual(HealthStatus.CoolingDown, tracker.GetStatus(mini));
     }
 }

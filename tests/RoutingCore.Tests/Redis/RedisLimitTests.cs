@@ -156,6 +156,58 @@ public sealed class RedisSharedHealthTests
     }
 }
 
+/// <summary>spec/health.md R-HEALTH-6: two instances' shared views on one real Redis, through a cooldown and its end.</summary>
+public sealed class RedisSharedCooldownTests
+{
+    [RedisFact]
+    public async Task WhenASharedCooldownEnds_EachInstanceSendsOneProbe_AndTrafficReturnsAfterASuccess()
+    {
+        using var redis = new RedisServer();
+        using var mux1 = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        using var mux2 = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var catalog = TestKit.Engine.Catalog;
+        var nano = catalog.Models.Single(m => m.Id == "gpt-5-nano");
+        var cooldown = TimeSpan.FromMilliseconds(600);
+        var tracker1 = new ModelHealthTracker(failureThreshold: 1, cooldown);
+        var tracker2 = new ModelHealthTracker(failureThreshold: 1, cooldown);
+        using var one = new RedisSharedHealth(tracker1, mux1, () => catalog, TimeSpan.FromMilliseconds(40));
+        using var two = new RedisSharedHealth(tracker2, mux2, () => catalog, TimeSpan.FromMilliseconds(40));
+
+        await one.RecordFailureAsync(nano); // instance one sees it fail: a shared cooldown
+        Assert.True(await Eventually(() => two.GetStatus(nano) == HealthStatus.CoolingDown));
+
+        // The cooldown ends: instance two is half-open, its one probe goes and its other requests wait for it.
+        Assert.True(await Eventually(() => two.GetStatus(nano) == HealthStatus.Healthy));
+        Assert.True(tracker2.IsHalfOpen(nano));
+        Assert.True(two.TryEnterProbe(nano));
+        Assert.False(two.TryEnterProbe(nano));
+        Assert.False(two.TryEnterProbe(nano));
+        await two.RecordSuccessAsync(nano, TimeSpan.FromMilliseconds(50));
+        Assert.True(two.TryEnterProbe(nano));
+        Assert.True(two.TryEnterProbe(nano)); // traffic is back
+
+        // A success elsewhere ends a running shared cooldown early: the other instance goes half-open (one probe).
+        await one.RecordFailureAsync(nano, retryAfter: TimeSpan.FromSeconds(30));
+        Assert.True(await Eventually(() => two.GetStatus(nano) == HealthStatus.CoolingDown));
+        Assert.True(await Eventually(() => one.GetStatus(nano) == HealthStatus.CoolingDown));
+        await Task.Delay(100); // instance one's view holds the shared key, so its success clears it
+        await one.RecordSuccessAsync(nano, TimeSpan.FromMilliseconds(50));
+        Assert.True(await Eventually(() => two.GetStatus(nano) == HealthStatus.Healthy));
+        Assert.True(two.TryEnterProbe(nano));
+        Assert.False(two.TryEnterProbe(nano));
+    }
+
+    private static async Task<bool> Eventually(Func<bool> condition)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if (condition()) return true;
+            await Task.Delay(20);
+        }
+        return condition();
+    }
+}
+
 /// <summary>spec/gateway.md R-GW-20: a "Redis" that answers garbage never fails a request beyond the fail mode.</summary>
 public sealed class GarbageRedisTests
 {
