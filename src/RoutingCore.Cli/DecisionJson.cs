@@ -90,6 +90,12 @@ internal static class DecisionJson
                 w.WriteString("message", d.Error.Message);
                 w.WriteEndObject();
             }
+            if (explain && d.Difficulty is not null && d.Alias is { } calibrated)
+            {
+                w.WriteString("calibration", calibrated.Calibration == DifficultyCalibration.Live ? "live" : "reference");
+                if (d.RequiredQuality is { } rq && calibrated.QualityMax > calibrated.QualityMin)
+                    w.WriteNumber("relative_quality", Math.Round((rq - calibrated.QualityMin) / (calibrated.QualityMax - calibrated.QualityMin), 6));
+            }
             if (explain && d.Difficulty is not null && d.Catalog.DifficultyEstimator is FittedDifficultyEstimator fitted)
             {
                 // Full precision: tools/difficulty/fit.py fits on exactly these values (spec R-DIFF-6).

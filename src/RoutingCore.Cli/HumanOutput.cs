@@ -27,6 +27,15 @@ internal static class HumanOutput
                 ? string.Create(Inv, $"required quality {q:0.000} (tradeoff {d.Alias!.Tradeoff:0.##})")
                 : "static ranking (no Tradeoff)";
             o.WriteLine(string.Create(Inv, $"  difficulty {difficulty:0.000}  {need}"));
+            if (explain && d.Alias is { } alias)
+            {
+                // R-DIFF-8: what the difficulty is a percentile of; R-DIFF-5: where that puts the request.
+                string of = alias.Calibration == DifficultyCalibration.Live ? "this alias's recent requests" : "the reference mix";
+                string band = d.RequiredQuality is { } rq && alias.QualityMax > alias.QualityMin
+                    ? string.Create(Inv, $"; band: relative quality {(rq - alias.QualityMin) / (alias.QualityMax - alias.QualityMin):0.00} of the alias's {alias.QualityMin:0.00}–{alias.QualityMax:0.00}")
+                    : "";
+                o.WriteLine(string.Create(Inv, $"  percentile {difficulty * 100:0.#} of {of}{band}"));
+            }
             if (explain && d.Catalog.DifficultyEstimator is FittedDifficultyEstimator fitted)
             {
                 var signals = details.DifficultySignals;

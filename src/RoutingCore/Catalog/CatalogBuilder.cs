@@ -78,6 +78,8 @@ internal static class CatalogBuilder
                 if (kindName != "auto") errors.Add($"{key}:Tradeoff: only auto aliases take a Tradeoff.");
                 else if (double.IsNaN(t) || t is < 0 or > 1) errors.Add($"{key}:Tradeoff: must be between 0 and 1 (or null for the policy's static ranking).");
             }
+            if (a.Calibration != DifficultyCalibration.Reference && kindName != "auto") errors.Add($"{key}:Calibration: only auto aliases take a Calibration.");
+            if (!Enum.IsDefined(a.Calibration)) errors.Add($"{key}:Calibration: must be Reference or Live.");
             switch (kindName)
             {
                 case "auto":
@@ -138,6 +140,8 @@ internal static class CatalogBuilder
         Id = id, IdUtf8 = Encoding.UTF8.GetBytes(id), Kind = kind, Tier = a.Tier?.Trim().ToLowerInvariant(), Description = a.Description,
         Candidates = candidates, Frontier = CatalogFrontier.Prune(candidates, policy, keep),
         Tradeoff = kind == AliasKind.Auto ? a.Tradeoff : null,
+        Calibration = kind == AliasKind.Auto ? a.Calibration : DifficultyCalibration.Reference,
+        Live = kind == AliasKind.Auto && a.Calibration == DifficultyCalibration.Live ? new Difficulty.TrafficPercentiles() : null,
         QualityMin = candidates.Length == 0 ? 0 : candidates.Min(m => m.Quality),
         QualityMax = candidates.Length == 0 ? 0 : candidates.Max(m => m.Quality),
     };

@@ -198,6 +198,12 @@ public sealed class AliasEntry
     /// </summary>
     public double? Tradeoff { get; init; }
 
+    /// <summary>What an <c>auto</c> alias's difficulty is a percentile of (spec R-DIFF-8).</summary>
+    public DifficultyCalibration Calibration { get; init; }
+
+    /// <summary>The sketch of recent difficulties when <see cref="Calibration"/> is <see cref="DifficultyCalibration.Live"/> (state the catalog owns; a reload starts afresh).</summary>
+    internal Difficulty.TrafficPercentiles? Live { get; init; }
+
     /// <summary>The lowest <see cref="ModelEntry.Quality"/> among the candidates (the bottom of the required-quality scale).</summary>
     public double QualityMin { get; init; }
 

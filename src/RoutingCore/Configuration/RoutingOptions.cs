@@ -177,6 +177,11 @@ public sealed class AliasOptions
     /// </summary>
     /// <value>The default is <see langword="null"/>: the policy's static ranking (difficulty is still reported).</value>
     public double? Tradeoff { get; set; }
+    /// <summary>
+    /// What an <c>auto</c> alias's difficulty is a percentile of (spec R-DIFF-8): <c>Reference</c> (the default, the
+    /// reference mix shipped with the weights) or <c>Live</c> (this alias's recent traffic).
+    /// </summary>
+    public DifficultyCalibration Calibration { get; set; }
     /// <summary>Free-form description shown in the models list.</summary>
     public string? Description { get; set; }
 }

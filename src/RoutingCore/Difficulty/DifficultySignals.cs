@@ -1,9 +1,10 @@
 namespace RoutingCore;
 
 /// <summary>
-/// What the scan measured about a request for estimating its difficulty (spec R-DIFF-2): sizes, the thread's shape
-/// and counts of the marks that go with code, mathematics, questions and multi-step asks, over the decoded text of
-/// every message and the system prompt. Language-neutral: it counts characters and marks, never words.
+/// What the scan measured about a request for estimating its difficulty (spec R-DIFF-2): sizes, the thread's shape,
+/// counts of the marks that go with code, mathematics, questions and multi-step asks, and the words of the task
+/// lexicon that say what is asked (reasoning-heavy work, light work, explicit constraints) in seven languages, over the
+/// decoded text of every message and the system prompt.
 /// </summary>
 /// <remarks>Produced by the scanner (JSON bodies) and by <see cref="RoutingRequest"/> (objects) with the same rules, so
 /// the same conversation gives the same signals however it arrives. A value type: reading it allocates nothing.</remarks>
@@ -27,8 +28,18 @@ public readonly record struct DifficultySignals
     public long LineBreaks { get; init; }
     /// <summary>Enumerated or bulleted lines (<c>1.</c>, <c>2)</c>, <c>- </c>, <c>* </c>) in the whole conversation.</summary>
     public long Steps { get; init; }
+    /// <summary>Wide characters (U+3000–U+DFFF: CJK punctuation, kana, ideographs, Hangul) of the last user message; each counts as three characters in the sizes.</summary>
+    public long LastTurnWideChars { get; init; }
+    /// <summary>Wide characters (U+3000–U+DFFF) in the whole conversation; each counts as three characters in the sizes.</summary>
+    public long WideChars { get; init; }
     /// <summary>Characters outside ASCII in the whole conversation.</summary>
     public long NonAsciiChars { get; init; }
+    /// <summary>Words asking for reasoning-heavy work (prove, derive, design, implement, optimise, diagnose, analyse, compare… in any of the lexicon's languages) in the whole conversation.</summary>
+    public long DemandCues { get; init; }
+    /// <summary>Words asking for light work (greet, thank, translate, rewrite, summarise, list, name, define…) in the whole conversation.</summary>
+    public long LightCues { get; init; }
+    /// <summary>Words stating an explicit constraint (must, should, without, guarantee, ensure, exactly…) in the whole conversation.</summary>
+    public long ConstraintCues { get; init; }
     /// <summary>User messages (an images request's prompt counts as one).</summary>
     public int UserTurns { get; init; }
     /// <summary>Characters of system and developer instructions.</summary>

@@ -28,10 +28,11 @@ public sealed class FittedDifficultyEstimator : IDifficultyEstimator
     public static IReadOnlyList<string> FeatureNames { get; } =
     [
         "last_turn_size", "conversation_size", "digits", "operators", "code", "math", "questions", "lines", "steps",
-        "non_ascii", "turns", "system_size", "tools", "json_schema", "reasoning",
+        "non_ascii", "turns", "system_size", "tools", "json_schema", "reasoning", "demand", "light", "constraints",
+        "demand_density",
     ];
 
-    internal const int FeatureCount = 15;
+    internal const int FeatureCount = 19;
 
     private readonly double[] _weights;
     private readonly double _intercept;
@@ -81,8 +82,8 @@ public sealed class FittedDifficultyEstimator : IDifficultyEstimator
             using var doc = JsonDocument.Parse(json);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw Invalid(source, "the root must be an object");
-            if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
-                throw Invalid(source, "'version' must be 1");
+            if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 2)
+                throw Invalid(source, "'version' must be 2");
             double intercept = Finite(root, "intercept", source);
             if (!root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
                 throw Invalid(source, "'features' must be an array");
@@ -172,8 +173,9 @@ public sealed class FittedDifficultyEstimator : IDifficultyEstimator
     {
         if (features.Length < FeatureCount) throw new ArgumentException($"At least {FeatureCount} features are written.", nameof(features));
         double chars = Math.Max(1, signals.TotalChars);
-        features[0] = Log2p(signals.LastTurnChars);
-        features[1] = Log2p(signals.TotalChars);
+        // Sizes in Latin-equivalent characters: a wide (CJK) character counts as three (R-DIFF-3).
+        features[0] = Log2p(signals.LastTurnChars + 2 * signals.LastTurnWideChars);
+        features[1] = Log2p(signals.TotalChars + 2 * signals.WideChars);
         features[2] = signals.Digits / chars;
         features[3] = signals.Operators / chars;
         features[4] = signals.CodeMarks / chars;
@@ -187,6 +189,11 @@ public sealed class FittedDifficultyEstimator : IDifficultyEstimator
         features[12] = signals.Tools ? 1 : 0;
         features[13] = signals.JsonSchema ? 1 : 0;
         features[14] = signals.Reasoning ? 1 : 0;
+        features[15] = Log2p(signals.DemandCues);
+        features[16] = Log2p(signals.LightCues);
+        features[17] = Log2p(signals.ConstraintCues);
+        // Demand words per 100 Latin-equivalent characters: one "prove" in a one-line ask says more than one in a page.
+        features[18] = 100.0 * signals.DemandCues / Math.Max(20.0, signals.TotalChars + 2 * signals.WideChars);
     }
 
     private static double Log2p(long value) => value <= 0 ? 0 : Math.Log2(1.0 + value);

@@ -32,12 +32,23 @@ internal struct TextTally
     public long Steps;
     /// <summary>Characters outside ASCII.</summary>
     public long NonAscii;
+    /// <summary>
+    /// Wide characters: the three-byte ones from U+3000 to U+DFFF (CJK punctuation, kana, ideographs, Hangul), each of
+    /// which carries about as much text as three Latin letters (spec R-DIFF-3 sizes them so).
+    /// </summary>
+    public long Wide;
+    /// <summary>Words of the task lexicon that ask for reasoning-heavy work (<see cref="CueKind.Demand"/>).</summary>
+    public long DemandCues;
+    /// <summary>Words of the task lexicon that ask for light work (<see cref="CueKind.Light"/>).</summary>
+    public long LightCues;
+    /// <summary>Words of the task lexicon that state a constraint (<see cref="CueKind.Constraint"/>).</summary>
+    public long ConstraintCues;
 
     public void Add(in TextTally other)
     {
         Chars += other.Chars; Digits += other.Digits; Operators += other.Operators; CodeMarks += other.CodeMarks;
         MathMarks += other.MathMarks; Questions += other.Questions; LineBreaks += other.LineBreaks; Steps += other.Steps;
-        NonAscii += other.NonAscii;
+        NonAscii += other.NonAscii; Wide += other.Wide; DemandCues += other.DemandCues; LightCues += other.LightCues; ConstraintCues += other.ConstraintCues;
     }
 
     /// <summary>
@@ -51,6 +62,7 @@ internal struct TextTally
     /// <summary>As <see cref="Accumulate(ReadOnlySpan{byte})"/> with vectors of at most <paramref name="maxVectorBits"/> (512, 256, or 0 for the scalar rule alone: tests compare them).</summary>
     internal void Accumulate(ReadOnlySpan<byte> utf8, int maxVectorBits)
     {
+        Cues(utf8);
         int i = 0;
         // Whether the next block's first byte opens a line (the previous block ended with a line break).
         bool atLineStart = true;
@@ -87,6 +99,7 @@ internal struct TextTally
             byte b = utf8[i];
             if ((b & 0xC0) != 0x80) Chars++;
             if (b >= 0xC0) NonAscii++;
+            if (b is >= 0xE3 and <= 0xED) Wide++;
             bool lineStart = i == 0 || utf8[i - 1] == '\n';
             byte next = i + 1 < utf8.Length ? utf8[i + 1] : (byte)0;
             switch (b)
@@ -123,11 +136,120 @@ internal struct TextTally
         }
     }
 
+    /// <summary>The task lexicon reads this many bytes at the start of a text and this many at its end (spec R-DIFF-2).</summary>
+    internal const int CueHead = 1024, CueTail = 512;
+
+    /// <summary>
+    /// Counts the task lexicon's cue words (spec R-DIFF-2) in the first <see cref="CueHead"/> and the last
+    /// <see cref="CueTail"/> bytes of <paramref name="utf8"/>: what a request asks for is said in its instructions, which
+    /// open or close it, not in the data pasted between them, and the bound keeps the pass short on long texts.
+    /// </summary>
+    private void Cues(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= CueHead + CueTail)
+        {
+            CuesIn(utf8);
+            return;
+        }
+        CuesIn(utf8[..CueHead]);
+        int from = utf8.Length - CueTail;
+        // Start the tail at a boundary: past a character the window cut, then past the rest of an alphabetic word.
+        while (from < utf8.Length && (utf8[from] & 0xC0) == 0x80) from++;
+        if (IsAlphabetic(utf8[from - 1]))
+        {
+            while (from < utf8.Length && IsAlphabetic(utf8[from])) from++;
+        }
+        CuesIn(utf8[from..]);
+    }
+
+    /// <summary>An ASCII letter or a byte of a two-byte character (the alphabetic scripts' words).</summary>
+    private static bool IsAlphabetic(byte b) => (uint)((b | 0x20) - 'a') < 26 || (b >= 0x80 && b < 0xE0);
+
+    private void CuesIn(ReadOnlySpan<byte> text)
+    {
+        Span<byte> word = stackalloc byte[32];
+        int i = 0, n = text.Length;
+        while (i < n)
+        {
+            byte b = text[i];
+            if (b < 0x80)
+            {
+                if ((uint)((b | 0x20) - 'a') >= 26) { i++; continue; }
+            }
+            else if (b >= 0xE0)
+            {
+                if (b < 0xF0 && i + 5 < n)
+                {
+                    // A Chinese or Japanese character (or other three-byte one): stems start at any character.
+                    Count(TaskLexicon.Match(text.Slice(i, Math.Min(24, n - i)), wholeWord: false));
+                }
+                i += b < 0xF0 ? 3 : 4;
+                continue;
+            }
+            else if (b < 0xC2)
+            {
+                i++; // a continuation byte or an invalid lead: not a word start
+                continue;
+            }
+            // An alphabetic word: ASCII letters and two-byte letters (Latin, Greek, Cyrillic…), lowercased into `word`.
+            int length = 0;
+            bool whole = true;
+            while (i < n)
+            {
+                b = text[i];
+                if (b < 0x80)
+                {
+                    if ((uint)((b | 0x20) - 'a') >= 26) break;
+                    if (length < word.Length) word[length++] = (byte)(b | 0x20);
+                    else whole = false;
+                    i++;
+                }
+                else if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (text[i + 1] & 0xC0) == 0x80)
+                {
+                    if (length + 2 <= word.Length)
+                    {
+                        Lower(b, text[i + 1], out word[length], out word[length + 1]);
+                        length += 2;
+                    }
+                    else whole = false;
+                    i += 2;
+                }
+                else break;
+            }
+            if (length >= 2) Count(TaskLexicon.Match(word[..length], whole));
+        }
+    }
+
+    /// <summary>Lowercases a two-byte letter: Latin-1 (U+00C0–U+00DE) and Cyrillic (U+0400–U+042F).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Lower(byte lead, byte next, out byte a, out byte b)
+    {
+        a = lead; b = next;
+        if (lead == 0xC3 && next is >= 0x80 and <= 0x9E && next != 0x97) b = (byte)(next + 0x20);
+        else if (lead == 0xD0)
+        {
+            if (next is >= 0x90 and <= 0x9F) b = (byte)(next + 0x20);          // А–П → а–п
+            else if (next is >= 0xA0 and <= 0xAF) { a = 0xD1; b = (byte)(next - 0x20); } // Р–Я → р–я
+            else if (next is >= 0x80 and <= 0x8F) { a = 0xD1; b = (byte)(next + 0x10); } // Ѐ–Џ → ѐ–џ
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Count(CueKind kind)
+    {
+        switch (kind)
+        {
+            case CueKind.Demand: DemandCues++; break;
+            case CueKind.Light: LightCues++; break;
+            case CueKind.Constraint: ConstraintCues++; break;
+        }
+    }
+
     /// <summary>One block's class masks (bit j = byte j of the block); the non-ASCII ones are zero for an ASCII block.</summary>
     private struct BlockMasks<T> where T : unmanaged
     {
         public T High, Digit, Ops, Code, Math, Question, Nl, Dot, Space, Bullet;
-        public T Cont, B9F, BBC, BD8, BEF, BE2, B88, BC2, BC3, BB1, B97;
+        public T Cont, B9F, BBC, BD8, BEF, BE2, B88, BC2, BC3, BB1, B97, Wide;
     }
 
     /// <summary>Counts one block from its masks, with the bytes around it for the patterns that cross its edges.</summary>
@@ -159,6 +281,7 @@ internal struct TextTally
             questions += long.CreateTruncating(T.PopCount(m.B9F & (afterD8 | (afterBc & afterEf2))));
             Chars += width - long.CreateTruncating(T.PopCount(m.Cont));
             NonAscii += long.CreateTruncating(T.PopCount(m.High & ~m.Cont));
+            Wide += long.CreateTruncating(T.PopCount(m.Wide));
         }
         else
         {
@@ -210,6 +333,7 @@ internal struct TextTally
         m.BC3 = Vector512.Equals(v, Vector512.Create((byte)0xC3)).ExtractMostSignificantBits();
         m.BB1 = Vector512.Equals(v, Vector512.Create((byte)0xB1)).ExtractMostSignificantBits();
         m.B97 = (Vector512.Equals(v, Vector512.Create((byte)0x97)) | Vector512.Equals(v, Vector512.Create((byte)0xB7))).ExtractMostSignificantBits();
+        m.Wide = Vector512.LessThan(s + Vector512.Create(unchecked((sbyte)(128 - 0xE3))), Vector512.Create((sbyte)(-128 + 11))).ExtractMostSignificantBits();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -247,5 +371,6 @@ internal struct TextTally
         m.BC3 = Vector256.Equals(v, Vector256.Create((byte)0xC3)).ExtractMostSignificantBits();
         m.BB1 = Vector256.Equals(v, Vector256.Create((byte)0xB1)).ExtractMostSignificantBits();
         m.B97 = (Vector256.Equals(v, Vector256.Create((byte)0x97)) | Vector256.Equals(v, Vector256.Create((byte)0xB7))).ExtractMostSignificantBits();
+        m.Wide = Vector256.LessThan(s + Vector256.Create(unchecked((sbyte)(128 - 0xE3))), Vector256.Create((sbyte)(-128 + 11))).ExtractMostSignificantBits();
     }
 }

@@ -55,6 +55,8 @@ internal static class Router
         {
             // Every auto route reports its difficulty (R-DIFF-1); only a Tradeoff makes it choose (R-DIFF-5).
             difficulty = DifficultyEstimators.Sanitize(snapshot.DifficultyEstimator.Estimate(facts.Signals));
+            // With live calibration the difficulty is the request's place in this alias's recent traffic (R-DIFF-8).
+            if (alias.Live is { } live) difficulty = live.Record(difficulty.Value);
             if (alias.Tradeoff is { } tradeoff && !facts.ImageOutputRequested) required = RequiredQuality(alias, difficulty.Value, tradeoff);
         }
         if (aliasKind == AliasKind.Auto && facts.ImageOutputRequested)
@@ -72,16 +74,28 @@ internal static class Router
     }
 
     /// <summary>
-    /// The quality a request of <paramref name="difficulty"/> needs under <paramref name="tradeoff"/> (R-DIFF-5):
-    /// <c>QualityMin + (QualityMax − QualityMin) × difficulty^((1 − t) / t)</c>, 0 at t = 0 and the top at t = 1;
-    /// non-decreasing in both, and never above the alias's best quality.
+    /// The quality a request at percentile <paramref name="difficulty"/> needs under <paramref name="tradeoff"/> t
+    /// (R-DIFF-5): <c>QualityMin + (QualityMax − QualityMin) × r</c> with the relative level
+    /// <c>r = clamp(ln(1 − d) / ln(t) − 1, 0, 1)</c>, so that the share of traffic needing more than relative level r
+    /// is <c>t^(1 + r)</c>: t of it needs more than the bottom (in a two-model catalog, t goes up), <c>t²</c> needs the
+    /// top, and each level between gets the slice between its neighbours. The bottom at t = 0, the top at t = 1;
+    /// non-decreasing in both d and t.
     /// </summary>
     internal static double RequiredQuality(AliasEntry alias, double difficulty, double tradeoff)
     {
         double lo = alias.QualityMin, hi = alias.QualityMax;
-        if (tradeoff <= 0) return lo;
-        double r = tradeoff >= 1 ? 1 : Math.Pow(difficulty, (1 - tradeoff) / tradeoff);
+        double r = RelativeLevel(difficulty, tradeoff);
         return r >= 1 ? hi : Math.Min(hi, lo + (hi - lo) * r);
+    }
+
+    /// <summary>The relative quality level in [0, 1] a request at percentile <paramref name="d"/> needs under <paramref name="t"/> (R-DIFF-5).</summary>
+    internal static double RelativeLevel(double d, double t)
+    {
+        if (!(t > 0)) return 0;
+        if (t >= 1 || d >= 1) return 1;
+        if (!(d > 0)) return 0;
+        double r = Math.Log(1 - d) / Math.Log(t) - 1;
+        return r <= 0 ? 0 : r >= 1 ? 1 : r;
     }
 
     private static RouteDecision RouteSingle(CatalogSnapshot snapshot, RequestFacts facts, in RouteContext context, RouteDetails? details,

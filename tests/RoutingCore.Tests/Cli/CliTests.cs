@@ -27,6 +27,39 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Route_OverABatch_WithLiveCalibration_SendsUpTheTradeoffsShareOfTheBatch()
+    {
+        // A two-model catalog whose auto alias ranks against the requests of this run (spec R-DIFF-8).
+        using var stream = DefaultCatalog.OpenJson();
+        using var doc = JsonDocument.Parse(stream);
+        var models = doc.RootElement.GetProperty("Routing").GetProperty("Models");
+        var catalog = new Dictionary<string, object>
+        {
+            ["Routing"] = new Dictionary<string, object>
+            {
+                ["Models"] = new Dictionary<string, JsonElement> { ["gpt-5-nano"] = models.GetProperty("gpt-5-nano"), ["gpt-5.1"] = models.GetProperty("gpt-5.1") },
+                ["Aliases"] = new Dictionary<string, object> { ["flux-auto"] = new { Kind = "auto", Tradeoff = 0.5, Calibration = "Live" } },
+            },
+        };
+        var catalogPath = Write("live.json", JsonSerializer.SerializeToUtf8Bytes(catalog));
+        // A generated batch far from the reference mix: short everyday asks of varying length, fixed seed.
+        var rng = new Random(3);
+        string[] words = ["hello", "please", "what", "is", "the", "time", "in", "Paris", "thanks", "list", "three", "fruits", "and", "colours"];
+        var files = Enumerable.Range(0, 400).Select(i =>
+            Write($"r{i:000}.json", JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                model = "flux-auto",
+                messages = new[] { new { role = "user", content = string.Join(' ', Enumerable.Range(0, 1 + rng.Next(40)).Select(_ => words[rng.Next(words.Length)])) } },
+            }))).ToArray();
+        var (status, output, error) = Run(["route", "--json", "--catalog", catalogPath, .. files]);
+        Assert.True(status == 0, error);
+        var chosen = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("model").GetString()).ToArray();
+        Assert.Equal(400, chosen.Length);
+        double strong = chosen.Skip(100).Count(m => m == "gpt-5.1") / 300.0;
+        Assert.InRange(strong, 0.4, 0.6);
+    }
+
+    [Fact]
     public void Route_Json_PrintsTheContractFields_OnePerFile_InOrder()
     {
         var ok = Write("ok.json", TestKit.ChatImage("flux-auto", "photo-640x480.png"));

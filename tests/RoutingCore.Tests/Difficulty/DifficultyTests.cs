@@ -225,10 +225,10 @@ public class DifficultyTests
 
     [Theory]
     [InlineData("not json", "not valid JSON")]
-    [InlineData("""{"version":2}""", "'version' must be 1")]
-    [InlineData("""{"version":1,"intercept":0,"features":[],"quantiles":[0,1]}""", "feature 'last_turn_size' is missing")]
-    [InlineData("""{"version":1,"intercept":0,"features":[{"name":"shoe_size","weight":1}],"quantiles":[0,1]}""", "unknown feature 'shoe_size'")]
-    [InlineData("""{"version":1,"intercept":"NaN","features":[],"quantiles":[0,1]}""", "'intercept' must be a finite number")]
+    [InlineData("""{"version":1}""", "'version' must be 2")] // version 1 had no task-lexicon features
+    [InlineData("""{"version":2,"intercept":0,"features":[],"quantiles":[0,1]}""", "feature 'last_turn_size' is missing")]
+    [InlineData("""{"version":2,"intercept":0,"features":[{"name":"shoe_size","weight":1}],"quantiles":[0,1]}""", "unknown feature 'shoe_size'")]
+    [InlineData("""{"version":2,"intercept":"NaN","features":[],"quantiles":[0,1]}""", "'intercept' must be a finite number")]
     public void AWeightsFileThatDoesNotValidate_FailsNamingIt(string content, string problem)
     {
         using var dir = new TempDirectory();
@@ -244,7 +244,7 @@ public class DifficultyTests
     public void QuantilesThatDecrease_AreRejected()
     {
         var features = string.Join(",", FittedDifficultyEstimator.FeatureNames.Select(n => $$"""{"name":"{{n}}","weight":0}"""));
-        var json = $$"""{"version":1,"intercept":0,"features":[{{features}}],"quantiles":[1,0]}""";
+        var json = $$"""{"version":2,"intercept":0,"features":[{{features}}],"quantiles":[1,0]}""";
         var ex = Assert.Throws<InvalidDataException>(() => FittedDifficultyEstimator.Load(new MemoryStream(Encoding.UTF8.GetBytes(json)), "inline.json", "x"));
         Assert.Contains("inline.json", ex.Message);
         var ok = FittedDifficultyEstimator.Load(new MemoryStream(Encoding.UTF8.GetBytes(json.Replace("[1,0]", "[-1,1]"))), "inline.json", "x");
