@@ -17,8 +17,8 @@ internal enum CueKind : byte
 
 /// <summary>
 /// The task lexicon (spec R-DIFF-2): word stems that name what a request asks for, in English, French, Spanish,
-/// German, Russian, Chinese and Japanese, in three kinds (<see cref="CueKind"/>). Words of alphabetic scripts match a
-/// stem by prefix after lowercasing (a stem marked <c>$</c> matches the whole word only); Chinese and Japanese stems match
+/// German, Russian, Chinese and Japanese, in three kinds (<see cref="CueKind"/>). Words of alphabetic scripts of at
+/// least four bytes match a stem by prefix after lowercasing (a stem marked <c>$</c> matches the whole word only); Chinese and Japanese stems match
 /// at any character, since those scripts do not separate words. Built once; looking up allocates nothing.
 /// </summary>
 internal static class TaskLexicon
@@ -60,7 +60,7 @@ internal static class TaskLexicon
     private static readonly string[] s_light =
     [
         // English
-        "hello", "hi$", "hey$", "thanks", "thank", "translat", "rewrite", "rephrase", "paraphras", "summar", "list$",
+        "hello", "thanks", "thank", "translat", "rewrite", "rephrase", "paraphras", "summar", "list$",
         "name$", "capital", "spell", "synonym", "define", "definition", "meaning", "convert", "typo", "grammar",
         "shorter", "polite", "joke", "greet", "recipe", "birthday", "weather", "remind",
         // French
@@ -91,7 +91,7 @@ internal static class TaskLexicon
         // French
         "doit", "doivent", "sans$", "garanti", "exige", "contrainte", "assure", "exactement", "gérer",
         // Spanish
-        "debe", "sin$", "garantiz", "requisit", "restricci", "asegur", "exactamente", "maneja",
+        "debe", "garantiz", "requisit", "restricci", "asegur", "exactamente", "maneja",
         // German
         "muss", "müssen", "soll", "ohne$", "garantier", "anforderung", "einschränk", "sicherstell", "genau$",
         "behandel", "höchstens", "mindestens",
@@ -121,7 +121,8 @@ internal static class TaskLexicon
             {
                 bool exact = word.EndsWith('$');
                 var bytes = Encoding.UTF8.GetBytes(exact ? word[..^1] : word);
-                if (bytes.Length < 4 && !exact) throw new InvalidOperationException($"Stem '{word}' is shorter than four bytes and not whole-word.");
+                // Words shorter than four bytes are never looked up (the pass skips them), so no stem may be.
+                if (bytes.Length < 4) throw new InvalidOperationException($"Stem '{word}' is shorter than four bytes.");
                 uint key = Key(bytes);
                 if (!lists.TryGetValue(key, out var list)) lists[key] = list = [];
                 if (!list.Exists(s => s.Bytes.AsSpan().SequenceEqual(bytes))) list.Add(new Stem(bytes, kind, exact));
@@ -146,6 +147,25 @@ internal static class TaskLexicon
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Bit(uint key) => (int)((key * 0x9E3779B1u) >> 16);
 
+    /// <summary>The 65,536-bit filter over the stems' four-byte keys (<see cref="MayStartWith(ulong[], uint)"/>).</summary>
+    public static ulong[] Filter => s_filter;
+
+    /// <summary>Whether some stem may start with the four-byte key, by <paramref name="filter"/> (a caller's local copy of <see cref="Filter"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool MayStartWith(ulong[] filter, uint key)
+    {
+        int bit = Bit(key);
+        return (filter[bit >> 6] & (1UL << bit)) != 0;
+    }
+
+    /// <summary>Whether some stem may start with the (zero-padded) four-byte key: false means no stem does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool MayStartWith(uint key)
+    {
+        int bit = Bit(key);
+        return (s_filter[bit >> 6] & (1UL << bit)) != 0;
+    }
+
     /// <summary>
     /// The kind of cue <paramref name="word"/> is (lowercased bytes of one alphabetic word, or the text from a Chinese
     /// or Japanese character on), or 0. <paramref name="wholeWord"/> is false for the latter: there the stem only has
@@ -168,6 +188,11 @@ internal static class TaskLexicon
     private static CueKind Lookup(uint key, ReadOnlySpan<byte> word, bool wholeWord)
     {
         if (!s_buckets.TryGetValue(key, out var stems)) return 0;
+        return Lookup(stems, word, wholeWord);
+    }
+
+    private static CueKind Lookup(Stem[] stems, ReadOnlySpan<byte> word, bool wholeWord)
+    {
         foreach (var stem in stems)
         {
             if (stem.Exact ? wholeWord && word.SequenceEqual(stem.Bytes) : word.StartsWith(stem.Bytes)) return stem.Kind;

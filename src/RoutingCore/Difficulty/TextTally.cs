@@ -9,7 +9,7 @@ namespace RoutingCore.Difficulty;
 /// Counts of what a difficulty estimate reads in text, added up over the spans the scanner visits (spec R-DIFF-2).
 /// Every count is of the decoded text (JSON escapes undone), so a body's spelling never changes them.
 /// </summary>
-internal struct TextTally
+internal partial struct TextTally
 {
     /// <summary>Characters (UTF-8 bytes that are not continuation bytes).</summary>
     public long Chars;
@@ -62,7 +62,7 @@ internal struct TextTally
     /// <summary>As <see cref="Accumulate(ReadOnlySpan{byte})"/> with vectors of at most <paramref name="maxVectorBits"/> (512, 256, or 0 for the scalar rule alone: tests compare them).</summary>
     internal void Accumulate(ReadOnlySpan<byte> utf8, int maxVectorBits)
     {
-        Cues(utf8);
+        Cues(utf8, maxVectorBits);
         int i = 0;
         // Whether the next block's first byte opens a line (the previous block ended with a line break).
         bool atLineStart = true;
@@ -133,115 +133,6 @@ internal struct TextTally
                     if (i >= 1 && utf8[i - 1] == 0xC3) MathMarks++;
                     break;
             }
-        }
-    }
-
-    /// <summary>The task lexicon reads this many bytes at the start of a text and this many at its end (spec R-DIFF-2).</summary>
-    internal const int CueHead = 1024, CueTail = 512;
-
-    /// <summary>
-    /// Counts the task lexicon's cue words (spec R-DIFF-2) in the first <see cref="CueHead"/> and the last
-    /// <see cref="CueTail"/> bytes of <paramref name="utf8"/>: what a request asks for is said in its instructions, which
-    /// open or close it, not in the data pasted between them, and the bound keeps the pass short on long texts.
-    /// </summary>
-    private void Cues(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length <= CueHead + CueTail)
-        {
-            CuesIn(utf8);
-            return;
-        }
-        CuesIn(utf8[..CueHead]);
-        int from = utf8.Length - CueTail;
-        // Start the tail at a boundary: past a character the window cut, then past the rest of an alphabetic word.
-        while (from < utf8.Length && (utf8[from] & 0xC0) == 0x80) from++;
-        if (IsAlphabetic(utf8[from - 1]))
-        {
-            while (from < utf8.Length && IsAlphabetic(utf8[from])) from++;
-        }
-        CuesIn(utf8[from..]);
-    }
-
-    /// <summary>An ASCII letter or a byte of a two-byte character (the alphabetic scripts' words).</summary>
-    private static bool IsAlphabetic(byte b) => (uint)((b | 0x20) - 'a') < 26 || (b >= 0x80 && b < 0xE0);
-
-    private void CuesIn(ReadOnlySpan<byte> text)
-    {
-        Span<byte> word = stackalloc byte[32];
-        int i = 0, n = text.Length;
-        while (i < n)
-        {
-            byte b = text[i];
-            if (b < 0x80)
-            {
-                if ((uint)((b | 0x20) - 'a') >= 26) { i++; continue; }
-            }
-            else if (b >= 0xE0)
-            {
-                if (b < 0xF0 && i + 5 < n)
-                {
-                    // A Chinese or Japanese character (or other three-byte one): stems start at any character.
-                    Count(TaskLexicon.Match(text.Slice(i, Math.Min(24, n - i)), wholeWord: false));
-                }
-                i += b < 0xF0 ? 3 : 4;
-                continue;
-            }
-            else if (b < 0xC2)
-            {
-                i++; // a continuation byte or an invalid lead: not a word start
-                continue;
-            }
-            // An alphabetic word: ASCII letters and two-byte letters (Latin, Greek, Cyrillic…), lowercased into `word`.
-            int length = 0;
-            bool whole = true;
-            while (i < n)
-            {
-                b = text[i];
-                if (b < 0x80)
-                {
-                    if ((uint)((b | 0x20) - 'a') >= 26) break;
-                    if (length < word.Length) word[length++] = (byte)(b | 0x20);
-                    else whole = false;
-                    i++;
-                }
-                else if (b >= 0xC2 && b < 0xE0 && i + 1 < n && (text[i + 1] & 0xC0) == 0x80)
-                {
-                    if (length + 2 <= word.Length)
-                    {
-                        Lower(b, text[i + 1], out word[length], out word[length + 1]);
-                        length += 2;
-                    }
-                    else whole = false;
-                    i += 2;
-                }
-                else break;
-            }
-            if (length >= 2) Count(TaskLexicon.Match(word[..length], whole));
-        }
-    }
-
-    /// <summary>Lowercases a two-byte letter: Latin-1 (U+00C0–U+00DE) and Cyrillic (U+0400–U+042F).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Lower(byte lead, byte next, out byte a, out byte b)
-    {
-        a = lead; b = next;
-        if (lead == 0xC3 && next is >= 0x80 and <= 0x9E && next != 0x97) b = (byte)(next + 0x20);
-        else if (lead == 0xD0)
-        {
-            if (next is >= 0x90 and <= 0x9F) b = (byte)(next + 0x20);          // А–П → а–п
-            else if (next is >= 0xA0 and <= 0xAF) { a = 0xD1; b = (byte)(next - 0x20); } // Р–Я → р–я
-            else if (next is >= 0x80 and <= 0x8F) { a = 0xD1; b = (byte)(next + 0x10); } // Ѐ–Џ → ѐ–џ
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Count(CueKind kind)
-    {
-        switch (kind)
-        {
-            case CueKind.Demand: DemandCues++; break;
-            case CueKind.Light: LightCues++; break;
-            case CueKind.Constraint: ConstraintCues++; break;
         }
     }
 

@@ -68,14 +68,15 @@ public class CalibrationTests
         middle.Accumulate(Encoding.UTF8.GetBytes(filler[..2700] + " prove " + filler[2700..]));
         tail.Accumulate(Encoding.UTF8.GetBytes(filler + " Now prove it."));
         Assert.Equal((1, 0, 1), (head.DemandCues, middle.DemandCues, tail.DemandCues));
-        // A word the tail window cuts is skipped, never read from its middle: the window opens at the "p" of
-        // "reprove", which must not count as "prove".
+        // The tail window opens at the first ASCII non-letter (or CJK character) at or after its start, so a word it
+        // cuts is never read from its middle: opening at the "p" of "reprove" must not count "prove"…
         string after = " " + filler[..(TextTally.CueTail - 6)];
         TextTally c = default;
         c.Accumulate(Encoding.UTF8.GetBytes(filler + "reprove" + after));
         Assert.Equal(0, c.DemandCues);
+        // …while a window that opens at the space before "prove" reads it.
         TextTally whole = default;
-        whole.Accumulate(Encoding.UTF8.GetBytes(filler + "re prove" + after));
+        whole.Accumulate(Encoding.UTF8.GetBytes(filler + "re prove" + after[..^1]));
         Assert.Equal(1, whole.DemandCues);
     }
 

@@ -20,6 +20,7 @@ public class DifficultyTests
         "say hello", "Prove that", "$\\frac{a}{b}$", "x = 2^10 + 3", "```csharp\nint x = f(y);\n```", "why?", "？", "؟",
         "\n1. first\n2. second", "\n- item", "∑ ≤ ∞ ± × ÷", "données", "データを", "καλημέρα", "привет", "🙂", "\"quoted\"",
         "back\\slash", "tab\tand\r\n", "{\"json\": [1, 2]}", "snake_case_name;", "100%", "a < b > c", "", " ",
+        "design ", "Démontrez ", "ДОКАЖИТЕ ", "设计一个", "Übersetze ", "must", "hello", "証明して", "é", "Ж",
     ];
 
     // ---- R-DIFF-2: signals --------------------------------------------------------------------------------
