@@ -89,6 +89,7 @@ public static class GatewayApp
         {
             var g = configured.Value;
             o.MaxBodyBytes = g.MaxBodyBytes;
+            o.OversizeDrainBytes = g.OversizeDrainBytes;
             o.FirstByteTimeout = g.FirstByteTimeout;
             o.LedgerTimeout = g.LedgerTimeout;
             o.LedgerRetryAfterSeconds = g.LedgerRetryAfterSeconds;
@@ -101,12 +102,29 @@ public static class GatewayApp
         var app = builder.Build();
         app.MapRoutingCoreReverseProxy();
         app.MapGet("/v1/models", ModelsAsync);
+        app.MapGet("/v1/models/{**id}", ModelAsync);
+        app.MapPost("/anthropic/v1/messages/count_tokens", CountTokensAsync);
         GatewayObservability.Map(app);
         // Anything else: a JSON 404 in the OpenAI shape (SDKs parse it), never an empty body.
-        app.MapFallback((HttpContext c) => ErrorShapes.WriteAsync(c, c.Request.Path.StartsWithSegments("/anthropic") ? RequestEndpoint.Messages : RequestEndpoint.ChatCompletions,
-            404, "not_found", null, $"{c.Request.Method} {c.Request.Path} is not served by this gateway."));
+        app.MapFallback((HttpContext c) =>
+        {
+            var shape = c.Request.Path.StartsWithSegments("/anthropic") ? RequestEndpoint.Messages : RequestEndpoint.ChatCompletions;
+            if (PostOnly.Contains(c.Request.Path.Value ?? ""))
+            {
+                // A route that exists for POST only: 405 with Allow, as HTTP says, rather than "not found".
+                c.Response.Headers.Allow = "POST";
+                return ErrorShapes.WriteAsync(c, shape, 405, "method_not_allowed", null, $"{c.Request.Path} takes POST, not {c.Request.Method}.");
+            }
+            return ErrorShapes.WriteAsync(c, shape, 404, "not_found", null, $"{c.Request.Method} {c.Request.Path} is not served by this gateway.");
+        });
         return app;
     }
+
+    /// <summary>The paths served for POST only (a GET there is a 405, not a 404).</summary>
+    private static readonly HashSet<string> PostOnly = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "/v1/chat/completions", "/v1/responses", "/v1/images/generations", "/anthropic/v1/messages", "/anthropic/v1/messages/count_tokens",
+    };
 
     /// <summary>
     /// Applies every key's budget to the ledger (and installs the PostgreSQL schema when that ledger is used). A ledger
@@ -170,6 +188,67 @@ public static class GatewayApp
         using var buffer = new MemoryStream();
         ModelsList.Write(buffer, engine.Catalog);
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+    }
+
+    /// <summary>The entry <c>/v1/models</c> lists for <paramref name="id"/> (the OpenAI SDKs' <c>models.retrieve</c>), or a JSON 404.</summary>
+    private static async Task ModelAsync(HttpContext context, string id, KeyAuthenticator keys, IRoutingEngine engine)
+    {
+        if (keys.Authenticate(context.Request) is null)
+        {
+            await ErrorShapes.WriteAsync(context, RequestEndpoint.ChatCompletions, 401, "invalid_api_key", null, "The API key is missing or not known.");
+            return;
+        }
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            if (!ModelsList.TryWriteEntry(writer, engine.Catalog, id))
+            {
+                await ErrorShapes.WriteAsync(context, RequestEndpoint.ChatCompletions, 404, "model_not_found", "model",
+                    $"The model '{id}' does not exist in this gateway's catalog; GET /v1/models lists the ids it serves.");
+                return;
+            }
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// <c>POST /anthropic/v1/messages/count_tokens</c> (the Anthropic SDKs' <c>countTokens</c>): the request is routed
+    /// like a Messages request and answered from the engine's own count of its input — the exact count when the
+    /// chosen model has a tokenizer and exact counts are on, else the heuristic upper bound — with
+    /// <c>x-routingcore-token-count: exact|estimated</c> saying which. Nothing goes upstream and nothing is billed.
+    /// </summary>
+    private static async Task CountTokensAsync(HttpContext context, KeyAuthenticator keys, IRoutingEngine engine, IOptions<GatewayOptions> options)
+    {
+        if (keys.Authenticate(context.Request) is null)
+        {
+            await ErrorShapes.WriteAsync(context, RequestEndpoint.Messages, 401, "invalid_api_key", null, "The API key is missing or not known.");
+            return;
+        }
+        long limit = options.Value.MaxBodyBytes;
+        using var body = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                await ErrorShapes.WriteAsync(context, RequestEndpoint.Messages, 413, "request_too_large", null, $"The request body is larger than {limit} bytes.");
+                return;
+            }
+            body.Write(chunk, 0, read);
+        }
+        var decision = engine.Route(body.GetBuffer().AsSpan(0, (int)body.Length), new RouteContext { Endpoint = RequestEndpoint.Messages });
+        if (!decision.Succeeded)
+        {
+            await ErrorShapes.WriteAsync(context, RequestEndpoint.Messages, decision.Error.Code == RouteErrorCode.ModelNotAllowed ? 403 : 400,
+                decision.ErrorCode!, decision.Error.Param.IsEmpty ? null : decision.Error.Param.ToString(), decision.Error.Message);
+            return;
+        }
+        context.Response.ContentType = "application/json";
+        context.Response.Headers["x-routingcore-token-count"] = decision.Estimate.TextTokensExact ? "exact" : "estimated";
+        context.Response.Headers["x-routingcore-model"] = decision.ModelId;
+        await context.Response.WriteAsync($$"""{"input_tokens":{{decision.Estimate.InputTokens}}}""", context.RequestAborted);
     }
 
     private static void CopyDefaultCatalog(RoutingOptions target)

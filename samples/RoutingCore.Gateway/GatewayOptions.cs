@@ -19,6 +19,9 @@ public sealed class GatewayOptions
     /// <value>The default is 32 MiB (Anthropic's request limit).</value>
     public long MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>How much of an over-size body is read and discarded before the JSON 413 (R-GW-13); default 64 MiB, 0 = none.</summary>
+    public long OversizeDrainBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary><c>InMemory</c> (one instance) or <c>Postgres</c> (several; <c>ConnectionStrings:Budgets</c>).</summary>
     /// <value>The default is <c>InMemory</c>.</value>
     public string Ledger { get; set; } = "InMemory";

@@ -63,7 +63,8 @@ internal static class DecisionJson
                 w.WriteNumber("input_tokens", e.InputTokens);
                 w.WriteNumber("output_tokens", e.OutputTokens);
                 w.WriteNumber("output_images", e.OutputImages);
-                w.WriteNumber("cost_usd", Math.Round(e.CostUsd, 6));
+                w.WriteNumber("cost_usd", e.CostUsd); // exact (pico-dollars), as `meter` prints its estimate: one number
+
                 w.WriteString("image_sizes", e.ImageSizesAssumed ? "assumed" : "exact");
                 w.WriteEndObject();
             }
@@ -122,7 +123,7 @@ internal static class DecisionJson
                     w.WriteString("model", c.Model.Id);
                     w.WriteString("status", c.Status);
                     if (double.IsNaN(c.Score)) w.WriteNull("score"); else w.WriteNumber("score", Math.Round(c.Score, 6));
-                    w.WriteNumber("cost_usd", Math.Round(c.CostUsd, 6));
+                    w.WriteNumber("cost_usd", c.CostUsd);
                     if (c.Reason == RejectionReason.None) w.WriteNull("reason"); else w.WriteString("reason", c.ReasonText);
                     w.WriteEndObject();
                 }

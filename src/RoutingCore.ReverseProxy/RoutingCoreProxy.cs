@@ -48,12 +48,23 @@ internal sealed class RoutingCoreProxy(
             return;
         }
 
+        // Kestrel's own limit sits one byte past ours; lift it by the drain allowance so an over-size body can be read
+        // to its end before the 413 (R-GW-13). Our own limit below still refuses anything over MaxBodyBytes.
+        if (_options.OversizeDrainBytes > 0 && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false, MaxRequestBodySize: { } kestrelMax } size)
+        {
+            size.MaxRequestBodySize = kestrelMax + _options.OversizeDrainBytes;
+        }
         var (body, length, tooLarge) = await ReadBodyAsync(context.Request, _options.MaxBodyBytes, context.RequestAborted);
         try
         {
             if (tooLarge)
             {
-                // The rest of the body is not read: say the connection ends, so clients read the 413 instead of a reset.
+                // Read and discard the rest up to the drain bound, so a client that writes its whole body before reading
+                // sees the 413 rather than a broken pipe; then say the connection ends.
+                if (_options.OversizeDrainBytes > 0 && (context.Request.ContentLength ?? 0) <= _options.MaxBodyBytes + _options.OversizeDrainBytes)
+                {
+                    await DrainAsync(context.Request, _options.OversizeDrainBytes, context.RequestAborted);
+                }
                 context.Response.Headers.Connection = "close";
                 activity?.SetTag("error.type", "request_too_large");
                 await ErrorShapes.WriteAsync(context, endpoint, 413, "request_too_large", null, $"The request body exceeds {_options.MaxBodyBytes} bytes.");
@@ -111,6 +122,35 @@ internal sealed class RoutingCoreProxy(
                 await ErrorShapes.WriteAsync(context, endpoint, 503, "ledger_unavailable", null, "The budget ledger is unreachable; retry shortly.");
                 return;
             }
+            if (!reservation.Granted && decision.AliasKind == AliasKind.Auto && reservation.RemainingUsd is > 0m and { } left)
+            {
+                // An auto alias downgrades instead of refusing (R-GW-26): the remaining budget becomes the request's
+                // cost cap, the router picks the best eligible model under it, and that model's estimate is reserved.
+                var capped = engine.Route(body.AsSpan(0, length), client.Context with
+                {
+                    Endpoint = endpoint, Health = health.View, MaxCostUsd = client.Context.MaxCostUsd is { } cap && cap < left ? cap : left,
+                });
+                if (capped.Succeeded)
+                {
+                    try
+                    {
+                        using var ledgerWait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                        ledgerWait.CancelAfter(_options.LedgerTimeout);
+                        var second = await ledger.ReserveAsync(client.LedgerId, ReserveAmount(capped, client.Reserve), ledgerWait.Token);
+                        if (second.Granted)
+                        {
+                            context.Response.Headers["x-routingcore-downgraded"] = $"budget: {decision.ModelId} -> {capped.ModelId}";
+                            activity?.SetTag("routingcore.downgraded_from", decision.ModelId);
+                            decision = capped;
+                            reservation = second;
+                        }
+                    }
+                    catch (Exception ex) when (LedgerOutage.IsOutage(ex, context.RequestAborted))
+                    {
+                        _ledgerOutage.Failed(logger, ex); // answered as over budget below, as before the downgrade
+                    }
+                }
+            }
             if (!reservation.Granted)
             {
                 // Retrying cannot help until the budget period rolls over or the limit is raised: tell SDKs not to.
@@ -129,6 +169,31 @@ internal sealed class RoutingCoreProxy(
     }
 
     private static string OperationName(RequestEndpoint endpoint) => endpoint == RequestEndpoint.ImageGenerations ? "generate_content" : "chat";
+
+    /// <summary>Reads and discards up to <paramref name="bound"/> more bytes of the request body, for at most 10 seconds; never throws.</summary>
+    private static async Task DrainAsync(HttpRequest request, long bound, CancellationToken aborted)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            for (long drained = 0; drained <= bound;)
+            {
+                int read = await request.Body.ReadAsync(scratch, limit.Token);
+                if (read == 0) return;
+                drained += read;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or BadHttpRequestException or IOException)
+        {
+            // Too slow, too large or gone: the 413 goes with the connection closed, as without draining.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
 
     /// <summary>Reads the body into a pooled buffer; over the limit it stops reading and reports it (413 before reading it all).</summary>
     private static async Task<(byte[] Buffer, int Length, bool TooLarge)> ReadBodyAsync(HttpRequest request, long max, CancellationToken cancel)

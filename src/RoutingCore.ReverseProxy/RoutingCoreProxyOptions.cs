@@ -19,6 +19,14 @@ public sealed class RoutingCoreProxyOptions
     /// <value>The default is 32 MiB (Anthropic's request limit).</value>
     public long MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// How much of an over-size body is read and discarded before the JSON 413 is sent (spec R-GW-13), so a client that
+    /// writes its whole body before reading (the official SDKs do) gets the 413 instead of a broken pipe. A body larger
+    /// than <see cref="MaxBodyBytes"/> plus this, or one that takes longer than 10 seconds to drain, gets the 413 with
+    /// the connection closed at once. 0 turns draining off. Default 64 MiB.
+    /// </summary>
+    public long OversizeDrainBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>How long one attempt may wait for the upstream's response headers before it counts as failed and the next ranked model is tried.</summary>
     /// <value>The default is 60 seconds.</value>
     public TimeSpan FirstByteTimeout { get; set; } = TimeSpan.FromSeconds(60);

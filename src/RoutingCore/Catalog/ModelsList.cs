@@ -36,6 +36,34 @@ public static class ModelsList
     }
 
     /// <summary>
+    /// Writes the one entry of the list whose id is <paramref name="id"/> (a model or an alias, ordinal) — what a
+    /// host serves at <c>GET /v1/models/{id}</c>; returns <see langword="false"/> and writes nothing when the catalog
+    /// has no such id.
+    /// </summary>
+    public static bool TryWriteEntry(Utf8JsonWriter writer, CatalogSnapshot catalog, string id)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(id);
+        long created = Created(catalog.AsOf);
+        foreach (var alias in catalog.Aliases)
+        {
+            if (!string.Equals(alias.Id, id, StringComparison.Ordinal)) continue;
+            WriteAlias(writer, alias, created);
+            writer.Flush();
+            return true;
+        }
+        foreach (var model in catalog.Models)
+        {
+            if (!string.Equals(model.Id, id, StringComparison.Ordinal)) continue;
+            WriteModel(writer, model, created);
+            writer.Flush();
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
     /// OpenAI's <c>created</c> (Unix seconds), which SDKs read as a date: the catalog's <c>AsOf</c> date at 00:00 UTC,
     /// or 0 (1970-01-01) when the catalog has none or it is not a date.
     /// </summary>

@@ -72,17 +72,30 @@ internal partial struct TextTally
                     if (at + 4 <= n)
                     {
                         uint raw = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, at));
-                        uint lower = raw | 0x20202020u;
-                        int bit = (int)((lower * 0x9E3779B1u) >> 16);
-                        // Most words are ASCII and no stem files under their first four letters: nothing to look up.
-                        if ((raw & 0x80808080u) == 0 && (filter[bit >> 6] & (1UL << bit)) == 0) continue;
+                        // The key the lexicon files stems under: the first four bytes lowercased — ASCII letters by
+                        // setting bit 5, a word opening with two two-byte letters (Cyrillic, accented Latin) by Lower.
+                        uint key;
+                        if ((raw & 0x80808080u) == 0) key = raw | 0x20202020u;
+                        else if ((raw & 0xC0E0C0E0u) == 0x80C080C0u)
+                        {
+                            Lower((byte)raw, (byte)(raw >> 8), out byte a0, out byte a1);
+                            Lower((byte)(raw >> 16), (byte)(raw >> 24), out byte b0, out byte b1);
+                            key = (uint)(a0 | a1 << 8 | b0 << 16 | b1 << 24);
+                        }
+                        else key = 0; // mixed: looked up in full below
+                        int bit = (int)((key * 0x9E3779B1u) >> 16);
+                        // Most words: no stem files under their first four bytes, nothing to look up.
+                        if (key != 0 && (filter[bit >> 6] & (1UL << bit)) == 0) continue;
                     }
                     WordAt(text, at, filter);
                 }
                 for (; lead3 != 0; lead3 &= lead3 - 1)
                 {
                     int at = i + BitOperations.TrailingZeroCount(lead3);
-                    if (at + 5 < n) Count(TaskLexicon.Match(text.Slice(at, Math.Min(24, n - at)), wholeWord: false));
+                    if (at + 5 >= n) continue;
+                    int bit = (int)((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, at)) * 0x9E3779B1u) >> 16);
+                    if ((filter[bit >> 6] & (1UL << bit)) == 0) continue; // no stem starts with this character pair's bytes
+                    Count(TaskLexicon.Match(text.Slice(at, Math.Min(24, n - at)), wholeWord: false));
                 }
             }
             if (i < n)

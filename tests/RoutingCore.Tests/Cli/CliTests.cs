@@ -232,6 +232,20 @@ public sealed class CliTests : IDisposable
 
     private static string MeterSample(string name) => Path.Combine(AppContext.BaseDirectory, "samples", "metering", name);
 
+    [Theory]
+    [InlineData("anthropic.request.json", "anthropic.response.json", "messages")]
+    [InlineData("openai-chat.request.json", "openai-chat.response.json", "chat")]
+    [InlineData("openai-responses.request.json", "openai-responses.response.json", "responses")]
+    public void Meter_AndRouteJson_PrintTheSameEstimate_ForTheSameRequest(string request, string response, string endpoint)
+    {
+        var (_, metered, _) = Run(["meter", MeterSample(request), MeterSample(response), "--endpoint", endpoint, "--json"]);
+        var (_, routed, _) = Run(["route", MeterSample(request), "--endpoint", endpoint, "--json"]);
+        using var m = JsonDocument.Parse(metered);
+        using var r = JsonDocument.Parse(routed);
+        // The same text, not just the same value: both print the exact estimate, never two roundings of it.
+        Assert.Equal(r.RootElement.GetProperty("estimate").GetProperty("cost_usd").GetRawText(), m.RootElement.GetProperty("estimated_cost_usd").GetRawText());
+    }
+
     [Fact]
     public void Meter_Json_PrintsTheContract_AndExitCodes()
     {

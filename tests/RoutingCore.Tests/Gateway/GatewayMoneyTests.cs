@@ -199,9 +199,9 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
     {
         await With(_upstream, [], async (app, client) =>
         {
-            foreach (var path in new[] { "/v1/embeddings", "/v1/models/gpt-5", "/anthropic/v1/messages/count_tokens" })
+            foreach (var path in new[] { "/v1/embeddings", "/v1/models/no-such-model" })
             {
-                using var response = path.EndsWith("gpt-5", StringComparison.Ordinal) ? await client.GetAsync(path) : await client.PostAsync(path, Body("{}"));
+                using var response = path.StartsWith("/v1/models", StringComparison.Ordinal) ? await client.GetAsync(path) : await client.PostAsync(path, Body("{}"));
                 Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
                 Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
                 Assert.NotEqual(0, (await response.Content.ReadAsStringAsync()).Length);
@@ -210,6 +210,79 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
             using var doc = JsonDocument.Parse(await models.Content.ReadAsStringAsync());
             Assert.All(doc.RootElement.GetProperty("data").EnumerateArray(),
                 m => Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), m.GetProperty("created").GetInt64()));
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task ModelsRetrieve_AnswersTheEntryTheListHas_AndAnUnknownIdIsAJson404NamingIt()
+    {
+        await With(_upstream, [], async (app, client) =>
+        {
+            using var list = JsonDocument.Parse(await (await client.GetAsync("/v1/models")).Content.ReadAsStringAsync());
+            foreach (var id in new[] { "gpt-5", "flux-auto", "claude-haiku-4-5" })
+            {
+                var listed = list.RootElement.GetProperty("data").EnumerateArray().Single(m => m.GetProperty("id").GetString() == id);
+                using var one = await client.GetAsync("/v1/models/" + id);
+                Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+                Assert.Equal(listed.GetRawText(), await one.Content.ReadAsStringAsync());
+            }
+            foreach (var post in new[] { "/v1/chat/completions", "/anthropic/v1/messages" })
+            {
+                using var get = await client.GetAsync(post);
+                Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+                Assert.Equal("POST", string.Join(",", get.Content.Headers.Allow));
+            }
+            using var missing = await client.GetAsync("/v1/models/gpt-99");
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            string text = await missing.Content.ReadAsStringAsync();
+            Assert.Contains("gpt-99", text, StringComparison.Ordinal);
+            Assert.Contains("/v1/models", text, StringComparison.Ordinal);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task CountTokens_IsAnsweredFromTheEnginesCount_SayingWhich_AndNothingGoesUpstream()
+    {
+        await With(_upstream, [], async (app, client) =>
+        {
+            int before = _upstream.Requests.Count;
+            const string json = """{"model":"claude-haiku-4-5","max_tokens":100,"messages":[{"role":"user","content":"Hello there, how are you today?"}]}""";
+            using var response = await client.PostAsync("/anthropic/v1/messages/count_tokens", Body(json));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var expected = app.Services.GetRequiredService<IRoutingEngine>().Route(Encoding.UTF8.GetBytes(json), new RouteContext { Endpoint = RequestEndpoint.Messages });
+            Assert.Equal(expected.Estimate.InputTokens, doc.RootElement.GetProperty("input_tokens").GetInt64());
+            Assert.Contains(string.Join(",", response.Headers.GetValues("x-routingcore-token-count")), new[] { "exact", "estimated" });
+            Assert.Equal(before, _upstream.Requests.Count);
+            using var bad = await client.PostAsync("/anthropic/v1/messages/count_tokens", Body("""{"model":"no-such","messages":[]}"""));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("unknown_model", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task AnOverSizeUpload_WrittenWhole_GetsTheJson413_EveryTime()
+    {
+        // What the official SDKs do: write the whole body (17 MiB, with Content-Length), then read the answer. The
+        // gateway drains it (up to Gateway:OversizeDrainBytes) before the 413, so no try ends in a broken pipe.
+        await With(_upstream, new() { ["Gateway:MaxBodyBytes"] = "1048576" }, async (app, client) =>
+        {
+            var big = new byte[17 * 1024 * 1024];
+            "{\"model\":\"gpt-5\",\"messages\":[{\"role\":\"user\",\"content\":\""u8.CopyTo(big);
+            big.AsSpan(60).Fill((byte)'a');
+            for (int i = 0; i < 10; i++)
+            {
+                var content = new ByteArrayContent(big);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await client.PostAsync("/v1/chat/completions", content);
+                Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal("request_too_large", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+            }
+            Assert.Empty(_upstream.Requests);
             return 0;
         });
     }
