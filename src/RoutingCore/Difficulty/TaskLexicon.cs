@@ -108,6 +108,25 @@ internal static class TaskLexicon
     private static readonly Dictionary<uint, Stem[]> s_buckets = Build(out s_filter);
     private static readonly ulong[] s_filter; // 65,536-bit filter over the four-byte keys of every stem
 
+    // The buckets again as an open-addressed table (linear probing; no stem's key is 0, which marks an empty slot):
+    // what a lookup reads on the hot path.
+    private const int TableSize = 4096;
+    private static readonly (uint[] Keys, Stem[][] Stems) s_table = Table(s_buckets);
+
+    private static (uint[], Stem[][]) Table(Dictionary<uint, Stem[]> buckets)
+    {
+        var keys = new uint[TableSize];
+        var stems = new Stem[TableSize][];
+        foreach (var (key, bucket) in buckets)
+        {
+            int slot = Bit(key) & (TableSize - 1);
+            while (keys[slot] != 0) slot = (slot + 1) & (TableSize - 1);
+            keys[slot] = key;
+            stems[slot] = bucket;
+        }
+        return (keys, stems);
+    }
+
     /// <summary>Number of stems (tests).</summary>
     internal static int Count => s_buckets.Values.Sum(b => b.Length);
 
@@ -187,8 +206,13 @@ internal static class TaskLexicon
 
     private static CueKind Lookup(uint key, ReadOnlySpan<byte> word, bool wholeWord)
     {
-        if (!s_buckets.TryGetValue(key, out var stems)) return 0;
-        return Lookup(stems, word, wholeWord);
+        var (keys, stems) = s_table;
+        for (int slot = Bit(key) & (TableSize - 1); ; slot = (slot + 1) & (TableSize - 1))
+        {
+            uint k = keys[slot];
+            if (k == key) return Lookup(stems[slot], word, wholeWord);
+            if (k == 0) return 0;
+        }
     }
 
     private static CueKind Lookup(Stem[] stems, ReadOnlySpan<byte> word, bool wholeWord)
