@@ -13,6 +13,54 @@ public static class GatewayApp
     /// <summary>The address used when neither <c>--urls</c> nor <c>ASPNETCORE_URLS</c> says otherwise.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>
+    /// Runs the gateway until it is stopped, as <c>Program</c> does. A configuration error at start-up — a bad
+    /// address, a missing setting, an invalid catalog — is one line on <paramref name="error"/> naming the key, and exit
+    /// code 2: no stack trace, no abort (spec R-GW-29).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error, Action<WebApplicationBuilder>? configure = null, CancellationToken stop = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        WebApplication app;
+        try
+        {
+            app = Create(args, configure);
+            await InitializeAsync(app);
+            await app.StartAsync(stop);
+        }
+        catch (Exception ex) when (IsConfigurationError(ex))
+        {
+            await error.WriteLineAsync("routingcore-gateway: configuration error: " + OneLine(ex));
+            return 2;
+        }
+        try
+        {
+            await app.WaitForShutdownAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static bool IsConfigurationError(Exception ex) => ex is OptionsValidationException or InvalidOperationException or ArgumentException
+        or FormatException or InvalidDataException or UriFormatException or IOException or System.Net.Sockets.SocketException
+        || (ex is AggregateException { InnerException: { } inner } && IsConfigurationError(inner));
+
+    /// <summary>The message of <paramref name="ex"/> and of what it wraps, on one line.</summary>
+    private static string OneLine(Exception ex)
+    {
+        var parts = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            string text = e.Message.ReplaceLineEndings("; ").Trim();
+            if (text.Length > 0 && !parts.Exists(p => p.Contains(text, StringComparison.Ordinal))) parts.Add(text);
+        }
+        return string.Join(" — ", parts);
+    }
+
     /// <summary>Creates the application; <paramref name="configure"/> lets a host or a test add configuration first.</summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -105,6 +153,7 @@ public static class GatewayApp
         app.MapGet("/v1/models/{**id}", ModelAsync);
         app.MapPost("/anthropic/v1/messages/count_tokens", CountTokensAsync);
         GatewayObservability.Map(app);
+        GatewayHealthEndpoints.Map(app);
         // Anything else: a JSON 404 in the OpenAI shape (SDKs parse it), never an empty body.
         app.MapFallback((HttpContext c) =>
         {
@@ -134,6 +183,8 @@ public static class GatewayApp
     public static async Task InitializeAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        // The catalog is validated now, not at the first request: a bad one is a start-up error naming its key.
+        _ = app.Services.GetRequiredService<IRoutingEngine>();
         // Connect to Redis before traffic (it keeps reconnecting on its own; an unreachable Redis does not stop the gateway).
         _ = app.Services.GetService<StackExchange.Redis.IConnectionMultiplexer>();
         _ = app.Services.GetService<RoutingCore.Redis.RedisSharedHealth>(); // starts reading the shared health view

@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using RoutingCore.ReverseProxy;
 
@@ -13,7 +14,10 @@ internal static class GatewayObservability
     public static void Add(WebApplicationBuilder builder, TelemetryOptions options)
     {
         if (!options.Prometheus && !options.Otlp) return;
-        var telemetry = builder.Services.AddOpenTelemetry();
+        // service.name and service.version on every span and metric (never unknown_service).
+        var version = typeof(GatewayObservability).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName: options.ServiceName ?? "routingcore-gateway", serviceVersion: version));
         telemetry.WithTracing(t =>
         {
             t.AddSource(RoutingCoreProxyTelemetry.ActivitySourceName);

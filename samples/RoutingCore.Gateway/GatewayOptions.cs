@@ -81,6 +81,10 @@ public sealed class TelemetryOptions
     /// <summary>Exports spans and metrics over OTLP (endpoint from <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>).</summary>
     /// <value>The default is <see langword="false"/>.</value>
     public bool Otlp { get; set; }
+
+    /// <summary>The OpenTelemetry <c>service.name</c> (<c>Gateway:Telemetry:ServiceName</c>).</summary>
+    /// <value>The default is <c>routingcore-gateway</c>.</value>
+    public string? ServiceName { get; set; }
 }
 
 /// <summary>One provider's upstream.</summary>
