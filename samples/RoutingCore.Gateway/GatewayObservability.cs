@@ -20,12 +20,18 @@ internal static class GatewayObservability
             .ConfigureResource(r => r.AddService(serviceName: options.ServiceName ?? "routingcore-gateway", serviceVersion: version));
         telemetry.WithTracing(t =>
         {
+            // ASP.NET Core's server span is the root (sampled by the default sampler) when a client sends no
+            // traceparent, so RoutingCore's span under it is exported too, not dropped with an unrecorded parent.
+            t.AddAspNetCoreInstrumentation();
             t.AddSource(RoutingCoreProxyTelemetry.ActivitySourceName);
             if (options.Otlp) t.AddOtlpExporter();
         });
         telemetry.WithMetrics(m =>
         {
-            m.AddMeter(RoutingCoreProxyTelemetry.MeterName, GatewayTelemetry.MeterName);
+            // The engine's own meter (routes, rejections, difficulty) beside the proxy's and the gateway's.
+            m.AddMeter(RoutingCoreProxyTelemetry.MeterName, GatewayTelemetry.MeterName, "RoutingCore");
+            m.AddAspNetCoreInstrumentation(); // http.server.request.duration, in seconds with second buckets
+            m.AddRuntimeInstrumentation();
             if (options.Prometheus) m.AddPrometheusExporter();
             if (options.Otlp) m.AddOtlpExporter();
         });

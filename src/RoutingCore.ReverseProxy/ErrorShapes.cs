@@ -6,8 +6,12 @@ namespace RoutingCore.ReverseProxy;
 /// <summary>Errors in the endpoint's own shape: OpenAI <c>{"error":{…}}</c> or Anthropic <c>{"type":"error","error":{…}}</c>.</summary>
 internal static class ErrorShapes
 {
+    /// <summary>The <see cref="HttpContext.Items"/> key the error code is kept under (the <c>error.type</c> of telemetry).</summary>
+    internal const string ErrorTypeKey = "routingcore.error.type";
+
     public static async Task WriteAsync(HttpContext context, RequestEndpoint endpoint, int status, string code, string? param, string message)
     {
+        context.Items[ErrorTypeKey] = code;
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();

@@ -38,7 +38,9 @@ public static partial class RoutingCoreProxyTelemetry
 
     /// <summary>The GenAI convention's client operation duration.</summary>
     internal static readonly Histogram<double> OperationDuration = s_meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s",
-        "From the request's arrival to its response's end.");
+        "From the request's arrival to its response's end.", tags: null,
+        // Bucket bounds in seconds (the metric's unit), 1 ms to 60 s, as the GenAI conventions advise for durations.
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 60] });
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Settlement {Reservation} of ${Usd} taken by the ledger after an outage")]
     internal static partial void SettledLate(ILogger logger, Guid reservation, decimal usd);

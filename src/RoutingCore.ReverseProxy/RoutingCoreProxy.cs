@@ -38,6 +38,36 @@ internal sealed class RoutingCoreProxy(
             return;
         }
         long arrived = Stopwatch.GetTimestamp();
+        try
+        {
+            await HandleAsync(context, endpoint, arrived);
+        }
+        finally
+        {
+            RecordRefusal(context, endpoint, arrived);
+        }
+    }
+
+    /// <summary>
+    /// A request answered with an error before or instead of any upstream answer (401, 400, 413, 429, 503, 502…): its
+    /// duration with <c>error.type</c> (the error code) and the status, so dashboards see rejections and upstream
+    /// failures. Served requests record theirs when they complete.
+    /// </summary>
+    private static void RecordRefusal(HttpContext context, RequestEndpoint endpoint, long arrived)
+    {
+        int status = context.Response.StatusCode;
+        if (status < 400 || !RoutingCoreProxyTelemetry.OperationDuration.Enabled || context.Features.Get<RoutingCoreAttempt>() is { Served: true }) return;
+        string errorType = context.Items.TryGetValue(ErrorShapes.ErrorTypeKey, out var code) && code is string s ? s
+            : status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tags = new TagList
+        {
+            { "gen_ai.operation.name", OperationName(endpoint) }, { "error.type", errorType }, { "http.response.status_code", status },
+        };
+        RoutingCoreProxyTelemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalSeconds, tags);
+    }
+
+    private async Task HandleAsync(HttpContext context, RequestEndpoint endpoint, long arrived)
+    {
         using var activity = RoutingCoreProxyTelemetry.Source.StartActivity(OperationName(endpoint), ActivityKind.Client);
         activity?.SetTag("gen_ai.operation.name", OperationName(endpoint));
         var client = clients.Resolve(context);
@@ -379,6 +409,8 @@ internal sealed class RoutingCoreProxy(
                 { "gen_ai.request.model", requested }, { "gen_ai.response.model", model.Id },
                 { "server.address", host }, { "server.port", port },
             };
+            // An upstream error passed through (4xx/5xx) still says so on the duration.
+            if (context.Response.StatusCode >= 400) tags.Add("error.type", context.Response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var inputTags = tags;
             inputTags.Add("gen_ai.token.type", "input");
             RoutingCoreProxyTelemetry.TokenUsage.Record(input, inputTags);

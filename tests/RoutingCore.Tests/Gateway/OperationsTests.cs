@@ -81,3 +81,55 @@ public sealed class OperationsTests
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>spec/gateway.md R-GW-30: telemetry a dashboard can use, read from the gateway's own /metrics.</summary>
+public sealed class GatewayMetricsTests
+{
+    [Fact]
+    public async Task Metrics_CarryErrorTypes_SecondBuckets_TheEngineMeter_AndTheServiceName()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new() { ["Gateway:Telemetry:Prometheus"] = "true" });
+        try
+        {
+            static StringContent Json(string s) => new(s, System.Text.Encoding.UTF8, "application/json");
+            using (var ok = await client.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}""")))
+                Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            using (var bad = await client.PostAsync("/v1/chat/completions", Json("{not json")))
+                Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            using (var unknown = await client.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-99","messages":[{"role":"user","content":"hi"}]}""")))
+                Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+            for (int i = 0; i < 4; i++) upstream.Script.Enqueue(FakeUpstream.Json(500, """{"error":{"message":"boom"}}"""));
+            using (var failed = await client.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}""")))
+                Assert.True((int)failed.StatusCode >= 500, failed.StatusCode.ToString());
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json("{}") })
+            {
+                request.Headers.Authorization = null;
+                using var noKey = await new HttpClient { BaseAddress = client.BaseAddress }.SendAsync(request);
+                Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+            }
+
+            string text = "";
+            for (int i = 0; i < 20 && !text.Contains("error_type=\"invalid_api_key\"", StringComparison.Ordinal); i++)
+            {
+                await Task.Delay(i == 0 ? 0 : 250); // Prometheus caches a scrape briefly
+                text = await client.GetStringAsync("/metrics");
+            }
+            foreach (var code in new[] { "invalid_json", "unknown_model", "invalid_api_key" })
+                Assert.Contains($"error_type=\"{code}\"", text, StringComparison.Ordinal);
+            Assert.Matches("gen_ai_client_operation_duration_seconds_bucket\\{[^}]*error_type=\"(5\\d\\d|upstream_unavailable)\"", text);
+            // Bucket bounds in the metric's unit (seconds): at least five between 1 ms and 10 s.
+            int bounds = new[] { "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1", "5", "10" }
+                .Count(b => text.Contains($"gen_ai_client_operation_duration_seconds_bucket{{", StringComparison.Ordinal) && text.Contains($"le=\"{b}\"", StringComparison.Ordinal));
+            Assert.True(bounds >= 5, $"{bounds} second-scale bounds");
+            Assert.Contains("routingcore_routes", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("unknown_service", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
