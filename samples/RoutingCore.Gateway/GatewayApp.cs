@@ -68,6 +68,12 @@ public static class GatewayApp
         configure?.Invoke(builder);
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
 
+        // One line per request at Information (the proxy's own, R-GW-31): YARP's and ASP.NET Core's per-request lines
+        // sit below it unless the configuration names their categories.
+        foreach (var category in new[] { "Yarp", "Microsoft.AspNetCore", "System.Net.Http.HttpClient" })
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null) builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
         var gateway = builder.Configuration.GetSection("Gateway");
         builder.Services.Configure<GatewayOptions>(gateway);
         long maxBody = gateway.GetValue<long?>("MaxBodyBytes") ?? new GatewayOptions().MaxBodyBytes;

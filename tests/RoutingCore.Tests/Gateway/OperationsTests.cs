@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoutingCore.Gateway;
 
@@ -124,6 +125,53 @@ public sealed class GatewayMetricsTests
             Assert.True(bounds >= 5, $"{bounds} second-scale bounds");
             Assert.Contains("routingcore_routes", text, StringComparison.Ordinal);
             Assert.DoesNotContain("unknown_service", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>spec/gateway.md R-GW-31: one log line per routed request at the default level.</summary>
+public sealed class GatewayLogTests
+{
+    private sealed class Lines : ILoggerProvider
+    {
+        public readonly System.Collections.Concurrent.ConcurrentQueue<string> All = new();
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+        public void Dispose() { }
+
+        private sealed class Logger(Lines owner, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+                => owner.All.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+        }
+    }
+
+    [Fact]
+    public async Task TwelveRoutedRequests_WriteAtMostTwelveLines_AtTheDefaultLevel()
+    {
+        var lines = new Lines();
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, [], services => services.AddSingleton<ILoggerProvider>(lines));
+        try
+        {
+            lines.All.Clear(); // start-up lines aside
+            for (int i = 0; i < 12; i++)
+            {
+                using var r = await client.PostAsync("/v1/chat/completions",
+                    new StringContent("""{"model":"flux-auto","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            }
+            await Task.Delay(100);
+            var written = lines.All.Where(l => !l.StartsWith("Debug", StringComparison.Ordinal) && !l.StartsWith("Trace", StringComparison.Ordinal)).ToList();
+            Assert.True(written.Count <= 12, string.Join("\n", written));
+            Assert.Equal(12, written.Count(l => l.Contains("RoutingCore", StringComparison.Ordinal)));
         }
         finally
         {
