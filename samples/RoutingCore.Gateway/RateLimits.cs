@@ -56,9 +56,19 @@ internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared,
             return (r is { } x ? new Refusal(429, "rate_limited", $"This key's {x.Limit} limit is reached; retry after {x.RetryAfterSeconds} s.", x.RetryAfterSeconds) : null,
                 new Ticket(key, minute, tokens, false));
         }
+        // Fail fast while Redis is down (R-GW-20): after a failure nobody asks it for RedisBackoff, then one request
+        // probes it while the others keep answering by the fail mode, so a request never waits for a dead Redis twice.
+        if (Volatile.Read(ref _down) == 1
+            && (System.Diagnostics.Stopwatch.GetTimestamp() < Volatile.Read(ref _retryAt) || Interlocked.CompareExchange(ref _probing, 1, 0) != 0))
+        {
+            GatewayTelemetry.LimitsUnavailable.Add(1);
+            return Unavailable();
+        }
         try
         {
+            Interlocked.Increment(ref _redisCalls);
             var result = await shared.TryAdmitAsync(key, o.RequestsPerMinute, o.TokensPerMinute, tokens);
+            Volatile.Write(ref _probing, 0);
             if (Interlocked.Exchange(ref _down, 0) == 1) GatewayTelemetry.LimitsUp(logger);
             int retry = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.TotalSeconds));
             return (result.Admitted ? null : new Refusal(429, "rate_limited", $"This key's {result.Limit} limit is reached; retry after {retry} s.", retry),
@@ -67,12 +77,26 @@ internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared,
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
             GatewayTelemetry.LimitsUnavailable.Add(1);
+            Volatile.Write(ref _retryAt, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(RedisBackoff.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
             if (Interlocked.Exchange(ref _down, 1) == 0) GatewayTelemetry.LimitsDown(logger, options.FailMode.ToString(), ex.Message);
-            return options.FailMode == LimitsFailMode.Closed
-                ? (new Refusal(503, "limits_unavailable", "The rate-limit store is unreachable; retry shortly.", 5), default)
-                : (null, default);
+            Volatile.Write(ref _probing, 0);
+            return Unavailable();
         }
     }
+
+    /// <summary>How long nobody asks Redis after it failed.</summary>
+    internal static readonly TimeSpan RedisBackoff = TimeSpan.FromSeconds(2);
+
+    private long _retryAt;   // Stopwatch ticks before which Redis is not asked (while down)
+    private int _probing;    // one request asks Redis after the back-off
+    private long _redisCalls;
+
+    /// <summary>Times Redis was asked to admit a request (tests).</summary>
+    internal long RedisCalls => Interlocked.Read(ref _redisCalls);
+
+    private (Refusal?, Ticket) Unavailable() => options.FailMode == LimitsFailMode.Closed
+        ? (new Refusal(503, "limits_unavailable", "The rate-limit store is unreachable; retry shortly.", 5), default)
+        : (null, default);
 
     public async Task CorrectAsync(Ticket ticket, long actualTokens)
     {

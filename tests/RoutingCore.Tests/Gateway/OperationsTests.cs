@@ -181,3 +181,39 @@ public sealed class GatewayLogTests
         }
     }
 }
+
+/// <summary>spec/gateway.md R-GW-20: with Redis unreachable the limits fail fast instead of waiting on every request.</summary>
+public sealed class RedisFailFastTests
+{
+    [Fact]
+    public async Task WithRedisUnreachable_OnlyTheFirstRequestWaitsForIt_TheRestAnswerByTheFailModeAtOnce()
+    {
+        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        int port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=200",
+            ["Gateway:Keys:sk-test-team:RequestsPerMinute"] = "1000", // the test client's key
+        });
+        try
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                using var r = await client.PostAsync("/v1/chat/completions",
+                    new StringContent("""{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"));
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode); // fail mode Open: admitted
+            }
+            // The first request found Redis down; within the back-off nobody asked it again (at most one probe after it).
+            Assert.InRange(app.Services.GetRequiredService<RateLimits>().RedisCalls, 1, 2);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
