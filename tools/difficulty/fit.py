@@ -77,9 +77,9 @@ def build_cli():
     raise SystemExit("RoutingCore.Cli.dll not found after the build")
 
 
-def cli_features(dll, bodies):
-    """Runs the CLI over request bodies; returns (features, scores) per body, in order."""
-    feats, scores = [], []
+def run_cli(dll, bodies, *options):
+    """Runs `routingcore route --json` (plus options) over request bodies in one engine per batch; the JSON decisions, in order."""
+    decisions = []
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, body in enumerate(bodies):
@@ -89,16 +89,22 @@ def cli_features(dll, bodies):
             paths.append(p)
         for start in range(0, len(paths), 1500):
             batch = paths[start:start + 1500]
-            run = subprocess.run(["dotnet", dll, "route", "--json", "--explain", *batch], capture_output=True, text=True)
+            run = subprocess.run(["dotnet", dll, "route", "--json", *options, *batch], capture_output=True, text=True)
             if run.returncode not in (0, 1):
                 raise SystemExit(f"routingcore failed: {run.stderr}")
             lines = run.stdout.splitlines()
             assert len(lines) == len(batch), (len(lines), len(batch))
-            for line in lines:
-                d = json.loads(line)
-                signals = {s["name"]: s["value"] for s in d["difficulty_signals"]}
-                feats.append([signals[n] for n in FEATURES])
-                scores.append(d["difficulty_score"])
+            decisions += [json.loads(line) for line in lines]
+    return decisions
+
+
+def cli_features(dll, bodies):
+    """The engine's difficulty features and score of each request body, in order."""
+    feats, scores = [], []
+    for d in run_cli(dll, bodies, "--explain"):
+        signals = {s["name"]: s["value"] for s in d["difficulty_signals"]}
+        feats.append([signals[n] for n in FEATURES])
+        scores.append(d["difficulty_score"])
     return np.array(feats, dtype=float), np.array(scores, dtype=float)
 
 
@@ -236,19 +242,6 @@ def percentile(score, quantiles):
     return np.interp(score, q, np.linspace(0, 1, len(q)), left=0.0, right=1.0)
 
 
-def route_all(dll, bodies):
-    """The CLI's decisions (JSON objects) for request bodies, in order."""
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i, body in enumerate(bodies):
-            p = os.path.join(tmp, f"{i:06d}.json")
-            with open(p, "w", encoding="utf-8") as f:
-                json.dump(body, f, ensure_ascii=False)
-            paths.append(p)
-        run = subprocess.run(["dotnet", dll, "route", "--json", *paths], capture_output=True, text=True)
-        return [json.loads(line) for line in run.stdout.splitlines()]
-
-
 def default_catalog_section(dll, rows):
     """How `flux-auto` on the embedded default catalog treats requests the fit never saw: the top-quality band (quality
     at least TOP_QUALITY), the cheapest model, and what they cost."""
@@ -256,7 +249,7 @@ def default_catalog_section(dll, rows):
         catalog = json.load(f)["Routing"]
     quality = {k: v.get("Quality", 0) for k, v in catalog["Models"].items()}
     tradeoff = catalog["Aliases"]["flux-auto"]["Tradeoff"]
-    decisions = route_all(dll, [request(r["messages"]) for r in rows])
+    decisions = run_cli(dll, [request(r["messages"]) for r in rows])
     out = ["", f"## `flux-auto` on the default catalog (Tradeoff {tradeoff}), requests the fit never saw", "",
            f"Top band: a model of quality ≥ {TOP_QUALITY}. Cost: the engine's estimate (USD per request).", "",
            "| requests | count | on the top band | mean percentile | mean estimated cost | models |", "| --- | ---: | ---: | ---: | ---: | --- |"]

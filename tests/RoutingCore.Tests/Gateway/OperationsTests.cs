@@ -11,6 +11,16 @@ namespace RoutingCore.Tests.Gateway;
 /// <summary>spec/gateway.md R-GW-28 (health endpoints) and R-GW-29 (start-up configuration errors).</summary>
 public sealed class OperationsTests
 {
+    /// <summary>A 127.0.0.1 port nothing listens on (taken, then let go).</summary>
+    internal static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     [Fact]
     public async Task LivenessAndReadiness_Answer200_WithoutAKey()
     {
@@ -38,10 +48,7 @@ public sealed class OperationsTests
     [Fact]
     public async Task Readiness_Is503NamingRedis_WhenTheConfiguredRedisIsUnreachable()
     {
-        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        int port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop(); // nothing listens there now
+        int port = ClosedPort();
         await using var upstream = await FakeUpstream.StartAsync();
         var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new() { ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=200" });
         try
@@ -188,10 +195,7 @@ public sealed class RedisFailFastTests
     [Fact]
     public async Task WithRedisUnreachable_OnlyTheFirstRequestWaitsForIt_TheRestAnswerByTheFailModeAtOnce()
     {
-        using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        int port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        int port = OperationsTests.ClosedPort();
         await using var upstream = await FakeUpstream.StartAsync();
         var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
         {
