@@ -118,7 +118,13 @@ internal sealed class RoutingCoreProxy(
                 string param = decision.Error.Param.ToString();
                 RoutingCoreProxyTelemetry.Rejected(logger, decision.ErrorCode!, param, status);
                 activity?.SetTag("error.type", decision.ErrorCode);
-                await ErrorShapes.WriteAsync(context, endpoint, status, decision.ErrorCode!, param, decision.Error.Message ?? decision.ErrorCode!);
+                string message = decision.Error.Message ?? decision.ErrorCode!;
+                if (decision.Error.Code == RouteErrorCode.UnknownModel && RequestedModel(body.AsSpan(0, length)) is { } named)
+                {
+                    // Name what was asked for and where the ids are (only on this error path: it reads the body again).
+                    message = $"The model '{named}' is neither a model nor an alias of this gateway's catalog; GET /v1/models lists the ids it serves.";
+                }
+                await ErrorShapes.WriteAsync(context, endpoint, status, decision.ErrorCode!, param, message);
                 return;
             }
             activity?.SetTag("routingcore.estimated_cost_usd", (double)decision.Estimate.CostUsd);
@@ -196,6 +202,27 @@ internal sealed class RoutingCoreProxy(
         {
             ArrayPool<byte>.Shared.Return(body);
         }
+    }
+
+    /// <summary>The top-level <c>model</c> string of a JSON body, or null.</summary>
+    private static string? RequestedModel(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                bool isModel = reader.ValueTextEquals("model"u8);
+                if (!reader.Read()) return null;
+                if (isModel) return reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                reader.Skip();
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return null;
     }
 
     private static string OperationName(RequestEndpoint endpoint) => endpoint == RequestEndpoint.ImageGenerations ? "generate_content" : "chat";

@@ -106,7 +106,12 @@ public sealed class GatewayMetricsTests
             using (var bad = await client.PostAsync("/v1/chat/completions", Json("{not json")))
                 Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             using (var unknown = await client.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-99","messages":[{"role":"user","content":"hi"}]}""")))
+            {
                 Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+                string said = await unknown.Content.ReadAsStringAsync();
+                Assert.Contains("'gpt-99'", said, StringComparison.Ordinal); // names the model and where the ids are
+                Assert.Contains("/v1/models", said, StringComparison.Ordinal);
+            }
             for (int i = 0; i < 4; i++) upstream.Script.Enqueue(FakeUpstream.Json(500, """{"error":{"message":"boom"}}"""));
             using (var failed = await client.PostAsync("/v1/chat/completions", Json("""{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}""")))
                 Assert.True((int)failed.StatusCode >= 500, failed.StatusCode.ToString());
