@@ -103,6 +103,9 @@ public sealed class KeyOptions
     /// <summary>Models this key may use (ids); empty means all.</summary>
     public List<string> AllowedModels { get; set; } = [];
 
+    /// <summary>The key's name in telemetry and spend metrics (never the key itself); default <c>key-</c> and the first hex digits of its hash.</summary>
+    public string? Name { get; set; }
+
     /// <summary>The most one request may be estimated to cost; <c>null</c> for no cap.</summary>
     public decimal? MaxCostUsd { get; set; }
 

@@ -22,7 +22,8 @@ internal sealed class KeyAuthenticator : IRoutingCoreClientResolver
             var allowed = kv.Value.AllowedModels is { Count: > 0 } list ? new HashSet<string>(list, StringComparer.OrdinalIgnoreCase) : null;
             var context = new RouteContext { AllowedModels = allowed, MaxCostUsd = kv.Value.MaxCostUsd };
             // The ledger key is derived from the secret, never the secret itself.
-            return (hash, new RoutingCoreClient("key-" + Convert.ToHexStringLower(hash.AsSpan(0, 16)), context, kv.Value.Reserve, kv.Value));
+            string ledgerId = "key-" + Convert.ToHexStringLower(hash.AsSpan(0, 16));
+            return (hash, new RoutingCoreClient(ledgerId, context, kv.Value.Reserve, kv.Value) { Name = kv.Value.Name ?? ledgerId[..12] });
         })];
     }
 

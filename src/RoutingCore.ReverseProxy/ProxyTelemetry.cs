@@ -32,6 +32,10 @@ public static partial class RoutingCoreProxyTelemetry
     internal static readonly Counter<double> Cost = s_meter.CreateCounter<double>("routingcore.proxy.cost", "USD",
         "The settled cost of served requests, by the model that served.");
 
+    /// <summary>Spend per client (<c>routingcore.client</c>: its configured name, never a secret) and serving model.</summary>
+    internal static readonly Counter<double> Spend = s_meter.CreateCounter<double>("routingcore.proxy.spend", "USD",
+        "The settled cost of served requests, by client name and the model that served.");
+
     /// <summary>The GenAI convention's client token usage (<c>gen_ai.token.type</c> input or output).</summary>
     internal static readonly Histogram<long> TokenUsage = s_meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}",
         "Tokens used per served request, metered from the provider's response.");

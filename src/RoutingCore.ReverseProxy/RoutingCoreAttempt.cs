@@ -12,6 +12,8 @@ internal sealed class RoutingCoreAttempt
     public required RouteDecision Decision { get; init; }
     public required RequestEndpoint Endpoint { get; init; }
     public required RoutingCoreProxyOptions Options { get; init; }
+    /// <summary>The client's telemetry name (<see cref="RoutingCoreClient.Name"/>, else its ledger id).</summary>
+    public string ClientName { get; init; } = "";
     public ModelEntry Model { get; private set; } = null!;
     public string? ApiKey { get; private set; }
     public string DestinationAddress { get; private set; } = "";

@@ -196,7 +196,7 @@ internal sealed class RoutingCoreProxy(
                     $"This key's budget has {reservation.RemainingUsd ?? 0:0.######} USD left; the request is estimated at {decision.Estimate.CostUsd:0.######} USD.");
                 return;
             }
-            await ForwardAsync(context, endpoint, decision, body.AsMemory(0, length), reservation, admitted, started, arrived, activity);
+            await ForwardAsync(context, endpoint, decision, body.AsMemory(0, length), reservation, admitted, started, arrived, activity, client.Name ?? client.LedgerId);
         }
         finally
         {
@@ -287,9 +287,9 @@ internal sealed class RoutingCoreProxy(
     }
 
     private async Task ForwardAsync(HttpContext context, RequestEndpoint endpoint, RouteDecision decision, ReadOnlyMemory<byte> body,
-        BudgetReservation reservation, Admission admitted, long started, long arrived, Activity? activity)
+        BudgetReservation reservation, Admission admitted, long started, long arrived, Activity? activity, string clientName)
     {
-        var attempt = new RoutingCoreAttempt { Decision = decision, Endpoint = endpoint, Options = _options };
+        var attempt = new RoutingCoreAttempt { Decision = decision, Endpoint = endpoint, Options = _options, ClientName = clientName };
         context.Features.Set(attempt);
         var requestBody = new UpstreamBodyStream();
         var originalBody = context.Response.Body;
@@ -445,6 +445,11 @@ internal sealed class RoutingCoreProxy(
             outputTags.Add("gen_ai.token.type", "output");
             RoutingCoreProxyTelemetry.TokenUsage.Record(usage.OutputTokens, outputTags);
             RoutingCoreProxyTelemetry.Cost.Add((double)cost, tags);
+            if (RoutingCoreProxyTelemetry.Spend.Enabled && context.Features.Get<RoutingCoreAttempt>() is { } served)
+            {
+                RoutingCoreProxyTelemetry.Spend.Add((double)cost, new KeyValuePair<string, object?>("routingcore.client", served.ClientName),
+                    new KeyValuePair<string, object?>("gen_ai.response.model", model.Id));
+            }
             RoutingCoreProxyTelemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(arrived).TotalSeconds, tags);
         }
         if (activity is not null)

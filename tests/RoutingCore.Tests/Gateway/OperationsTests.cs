@@ -97,7 +97,11 @@ public sealed class GatewayMetricsTests
     public async Task Metrics_CarryErrorTypes_SecondBuckets_TheEngineMeter_AndTheServiceName()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new() { ["Gateway:Telemetry:Prometheus"] = "true" });
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
+        {
+            ["Gateway:Telemetry:Prometheus"] = "true",
+            ["Gateway:Keys:sk-test-team:Name"] = "team-a", // the test client's key, by its configured name
+        });
         try
         {
             static StringContent Json(string s) => new(s, System.Text.Encoding.UTF8, "application/json");
@@ -136,6 +140,9 @@ public sealed class GatewayMetricsTests
                 .Count(b => text.Contains($"gen_ai_client_operation_duration_seconds_bucket{{", StringComparison.Ordinal) && text.Contains($"le=\"{b}\"", StringComparison.Ordinal));
             Assert.True(bounds >= 5, $"{bounds} second-scale bounds");
             Assert.Contains("routingcore_routes", text, StringComparison.Ordinal);
+            // Spend per key, by the key's configured name, never the secret.
+            Assert.Matches("routingcore_proxy_spend[^{]*\\{[^}]*routingcore_client=\"team-a\"", text);
+            Assert.DoesNotContain("sk-test-team", text, StringComparison.Ordinal);
             Assert.DoesNotContain("unknown_service", text, StringComparison.Ordinal);
         }
         finally
