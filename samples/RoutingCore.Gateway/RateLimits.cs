@@ -31,7 +31,7 @@ internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared,
     {
         if (client.State is not KeyOptions o) return Admission.Admit();
         var (refusal, ticket) = await AdmitAsync(client.LedgerId, o, estimatedTokens);
-        return refusal is { } r ? Admission.Refuse(r.Status, r.Code, r.Message, r.RetryAfterSeconds) : Admission.Admit(ticket);
+        return refusal is { } r ? Admission.Refuse(r.Status, r.Code, r.Message, r.RetryAfterSeconds) with { Limit = r.Limit } : Admission.Admit(ticket);
     }
 
     public async ValueTask CompleteAsync(Admission admission, long actualTokens)
@@ -45,7 +45,13 @@ internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared,
     public readonly record struct Ticket(string Key, long Window, long Estimate, bool Shared);
 
     /// <summary>The refusal to answer with, or null with the admitted request's ticket.</summary>
-    public readonly record struct Refusal(int Status, string Code, string Message, int RetryAfterSeconds);
+    public readonly record struct Refusal(int Status, string Code, string Message, int RetryAfterSeconds, AdmissionLimit? Limit = null);
+
+    /// <summary>The limit named by "requests per minute" or "tokens per minute", as the headers state it (nothing left: it refused).</summary>
+    private static AdmissionLimit? LimitOf(string limit, KeyOptions o, int retry) =>
+        limit.StartsWith("requests", StringComparison.Ordinal) && o.RequestsPerMinute is { } rpm ? new AdmissionLimit("requests", rpm, 0, retry)
+        : limit.StartsWith("tokens", StringComparison.Ordinal) && o.TokensPerMinute is { } tpm ? new AdmissionLimit("tokens", tpm, 0, retry)
+        : null;
 
     public async Task<(Refusal? Refusal, Ticket Ticket)> AdmitAsync(string key, KeyOptions o, long tokens)
     {
@@ -53,7 +59,8 @@ internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared,
         if (shared is null)
         {
             var r = local.TryAdmit(key, o, tokens, out long minute);
-            return (r is { } x ? new Refusal(429, "rate_limited", $"This key's {x.Limit} limit is reached; retry after {x.RetryAfterSeconds} s.", x.RetryAfterSeconds) : null,
+            return (r is { } x ? new Refusal(429, "rate_limited", $"This key's {x.Limit} limit is reached; retry after {x.RetryAfterSeconds} s.", x.RetryAfterSeconds,
+                    LimitOf(x.Limit, o, x.RetryAfterSeconds)) : null,
                 new Ticket(key, minute, tokens, false));
         }
         // Fail fast while Redis is down (R-GW-20): after a failure nobody asks it for RedisBackoff, then one request
@@ -71,7 +78,8 @@ internal sealed class RateLimits(KeyRateLimiter local, RedisRateLimiter? shared,
             Volatile.Write(ref _probing, 0);
             if (Interlocked.Exchange(ref _down, 0) == 1) GatewayTelemetry.LimitsUp(logger);
             int retry = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.TotalSeconds));
-            return (result.Admitted ? null : new Refusal(429, "rate_limited", $"This key's {result.Limit} limit is reached; retry after {retry} s.", retry),
+            return (result.Admitted ? null : new Refusal(429, "rate_limited", $"This key's {result.Limit} limit is reached; retry after {retry} s.", retry,
+                    LimitOf(result.Limit ?? "", o, retry)),
                 new Ticket(key, result.Window, tokens, true));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)

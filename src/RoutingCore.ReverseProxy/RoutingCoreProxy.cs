@@ -136,6 +136,13 @@ internal sealed class RoutingCoreProxy(
                 if (!admitted.Admitted)
                 {
                     context.Response.Headers.RetryAfter = admitted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    if (admitted.Limit is { } limit)
+                    {
+                        var inv = System.Globalization.CultureInfo.InvariantCulture;
+                        context.Response.Headers["x-ratelimit-limit-" + limit.Unit] = limit.Limit.ToString(inv);
+                        context.Response.Headers["x-ratelimit-remaining-" + limit.Unit] = limit.Remaining.ToString(inv);
+                        context.Response.Headers["x-ratelimit-reset-" + limit.Unit] = limit.ResetSeconds.ToString(inv) + "s";
+                    }
                     activity?.SetTag("error.type", admitted.Code);
                     await ErrorShapes.WriteAsync(context, endpoint, admitted.Status, admitted.Code ?? "rate_limited", null, admitted.Message ?? "Refused.");
                     return;

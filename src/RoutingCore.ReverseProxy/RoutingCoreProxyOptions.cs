@@ -93,6 +93,13 @@ public interface IRoutingCoreClientResolver
     RoutingCoreClient? Resolve(HttpContext context);
 }
 
+/// <summary>A rate limit as OpenAI's headers state it: <c>x-ratelimit-limit-{Unit}</c>, <c>x-ratelimit-remaining-{Unit}</c>, <c>x-ratelimit-reset-{Unit}</c>.</summary>
+/// <param name="Unit"><c>requests</c> or <c>tokens</c>.</param>
+/// <param name="Limit">The limit per window.</param>
+/// <param name="Remaining">What is left of it in this window.</param>
+/// <param name="ResetSeconds">Seconds until the window resets.</param>
+public readonly record struct AdmissionLimit(string Unit, long Limit, long Remaining, int ResetSeconds);
+
 /// <summary>What an admission policy (per-key rate limits, for example) says about one request.</summary>
 public readonly record struct Admission
 {
@@ -113,6 +120,9 @@ public readonly record struct Admission
 
     /// <summary>The policy's own state, handed back to <see cref="IRoutingCoreAdmission.CompleteAsync"/>.</summary>
     public object? State { get; init; }
+
+    /// <summary>The limit a refusal hit, sent as OpenAI's <c>x-ratelimit-limit-*</c>, <c>-remaining-*</c> and <c>-reset-*</c> headers.</summary>
+    public AdmissionLimit? Limit { get; init; }
 
     /// <summary>Admits the request.</summary>
     public static Admission Admit(object? state = null) => new() { Admitted = true, State = state };

@@ -673,6 +673,10 @@ public sealed class GatewayRateLimitTests : IAsyncLifetime
             {
                 Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
                 Assert.Equal("30", string.Join(",", limited.Headers.GetValues("retry-after"))); // the rest of this minute
+                // OpenAI's rate-limit headers, which the official SDKs read.
+                Assert.Equal("2", string.Join(",", limited.Headers.GetValues("x-ratelimit-limit-requests")));
+                Assert.Equal("0", string.Join(",", limited.Headers.GetValues("x-ratelimit-remaining-requests")));
+                Assert.Equal("30s", string.Join(",", limited.Headers.GetValues("x-ratelimit-reset-requests")));
                 using var doc = JsonDocument.Parse(await limited.Content.ReadAsStringAsync());
                 Assert.Equal("rate_limited", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
             }
@@ -687,6 +691,7 @@ public sealed class GatewayRateLimitTests : IAsyncLifetime
             using var third = await client.SendAsync(Request("sk-tpm"));
             Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
             Assert.Contains("tokens per minute", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal("30", string.Join(",", third.Headers.GetValues("x-ratelimit-limit-tokens")));
             Assert.Equal(5, _upstream.Requests.Count);
         }
         finally
