@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -160,6 +162,12 @@ public static class GatewayApp
         app.MapPost("/anthropic/v1/messages/count_tokens", CountTokensAsync);
         GatewayObservability.Map(app);
         GatewayHealthEndpoints.Map(app);
+        if (gateway["AdminKey"] is { Length: > 0 } adminKey)
+        {
+            if (gateway.GetSection("Keys").GetChildren().Any(k => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k.Key), Encoding.UTF8.GetBytes(adminKey))))
+                throw new InvalidOperationException("Gateway:AdminKey must differ from every client key in Gateway:Keys.");
+            GatewayAdmin.Map(app, adminKey);
+        }
         // Anything else: a JSON 404 in the OpenAI shape (SDKs parse it), never an empty body.
         app.MapFallback((HttpContext c) =>
         {

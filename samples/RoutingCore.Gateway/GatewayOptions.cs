@@ -19,6 +19,12 @@ public sealed class GatewayOptions
     /// <value>The default is 32 MiB (Anthropic's request limit).</value>
     public long MaxBodyBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>
+    /// The key of the admin endpoints (<c>/admin/keys</c>); without it they do not exist. Must differ from every client
+    /// key (a start-up error otherwise).
+    /// </summary>
+    public string? AdminKey { get; set; }
+
     /// <summary>How much of an over-size body is read and discarded before the JSON 413 (R-GW-13); default 64 MiB, 0 = none.</summary>
     public long OversizeDrainBytes { get; set; } = 64 * 1024 * 1024;
 

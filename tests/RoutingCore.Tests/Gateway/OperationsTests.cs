@@ -233,3 +233,87 @@ public sealed class RedisFailFastTests
         }
     }
 }
+
+/// <summary>spec/gateway.md R-GW-33: spend per key over HTTP, behind the admin key, never the secrets.</summary>
+public sealed class GatewayAdminTests
+{
+    private static HttpRequestMessage Get(string path, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = key is null ? null : new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    [Fact]
+    public async Task AdminKeys_ShowSpendBudgetAndLimitsByName_OnlyToTheAdminKey_AndNeverTheSecrets()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, new()
+        {
+            ["Gateway:AdminKey"] = "admin-secret-1",
+            ["Gateway:Keys:sk-test-team:Name"] = "team-a",
+        });
+        try
+        {
+            using (var served = await client.PostAsync("/v1/chat/completions",
+                new StringContent("""{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json")))
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            using var plain = new HttpClient { BaseAddress = client.BaseAddress };
+            foreach (var key in new[] { null, "sk-test-team", "admin-secret-2" })
+            {
+                using var refused = await plain.SendAsync(Get("/admin/keys", key));
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+            using var list = await plain.SendAsync(Get("/admin/keys", "admin-secret-1"));
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            string text = await list.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("sk-test-team", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("sk-tiny-budget", text, StringComparison.Ordinal);
+            using var doc = JsonDocument.Parse(text);
+            var team = doc.RootElement.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "team-a");
+            Assert.Equal(100m, team.GetProperty("budget_usd").GetDecimal());
+            Assert.True(team.GetProperty("spent_usd").GetDecimal() > 0);
+            Assert.Equal(100m - team.GetProperty("spent_usd").GetDecimal() - team.GetProperty("reserved_usd").GetDecimal(), team.GetProperty("remaining_usd").GetDecimal());
+            using var one = await plain.SendAsync(Get("/admin/keys/team-a", "admin-secret-1"));
+            Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+            using var none = await plain.SendAsync(Get("/admin/keys/nobody", "admin-secret-1"));
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WithoutAnAdminKey_TheAdminRoutesDoNotExist_AndOneEqualToAClientKeyIsAStartUpError()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        var (app, client) = await GatewayTests.StartGatewayAsync(upstream, []);
+        try
+        {
+            using var response = await client.GetAsync("/admin/keys");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+        finally
+        {
+            client.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        var error = new StringWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int code = await GatewayApp.RunAsync([], error, b =>
+        {
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["urls"] = "http://127.0.0.1:0", ["Gateway:Keys:sk-same:BudgetUsd"] = "1", ["Gateway:AdminKey"] = "sk-same",
+            });
+            b.Logging.ClearProviders();
+        }, stop.Token);
+        Assert.Equal(2, code);
+        Assert.Contains("Gateway:AdminKey", error.ToString(), StringComparison.Ordinal);
+    }
+}
