@@ -2,7 +2,7 @@ using System.Text;
 
 namespace RoutingCore.Benchmarks;
 
-/// <summary>The request corpus of BRIEF §11, built from real encoded images in corpus/.</summary>
+/// <summary>The request corpus of the route benchmarks (RESULTS.md), built from real encoded images in corpus/.</summary>
 public static class Corpus
 {
     public static readonly string[] Shapes =

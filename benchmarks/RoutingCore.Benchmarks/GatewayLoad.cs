@@ -45,7 +45,7 @@ internal static class GatewayLoad
 
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseCookies = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sk-load");
-        // Portkey's gateway side by side (BRIEF §16) when ROUTINGCORE_PORTKEY names its start-server.js: it binds every
+        // Portkey's gateway side by side (benchmarks/RESULTS.md) when ROUTINGCORE_PORTKEY names its start-server.js: it binds every
         // interface, so it runs only for this bounded run and is killed at the end.
         using var portkey = StartPortkey(out string? portkeyUrl);
         output.WriteLine($"gateway {gatewayUrl}, fake upstream {upstreamUrl}{(portkeyUrl is null ? "" : $", Portkey {portkeyUrl}")}; {Environment.ProcessorCount} cores; closed loop, {seconds} s per run after a 2 s warm-up");

@@ -3,7 +3,7 @@ using RoutingCore.ReverseProxy;
 
 namespace RoutingCore.Gateway;
 
-/// <summary>The <c>Gateway</c> configuration section (BRIEF §16).</summary>
+/// <summary>The <c>Gateway</c> configuration section (spec R-GW-*).</summary>
 public sealed class GatewayOptions
 {
     /// <summary>
@@ -48,7 +48,7 @@ public sealed class GatewayOptions
     /// <value>The default is 2 seconds.</value>
     public TimeSpan SettlementRetryInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Routing around failing providers (BRIEF §21): <c>Gateway:Health:FailureThreshold</c>, <c>CooldownSeconds</c>.</summary>
+    /// <summary>Routing around failing providers (spec R-HEALTH-4): <c>Gateway:Health:FailureThreshold</c>, <c>CooldownSeconds</c>.</summary>
     public HealthOptions Health { get; set; } = new();
 
     /// <summary>Per-key limits when Redis is unreachable: <c>Gateway:Limits:FailMode</c>.</summary>

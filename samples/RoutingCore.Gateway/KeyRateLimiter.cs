@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace RoutingCore.Gateway;
 
 /// <summary>
-/// Per-key request and token rates (BRIEF §21), in this instance: a fixed window per UTC minute, requests counted at
+/// Per-key request and token rates (spec R-GW-19), in this instance: a fixed window per UTC minute, requests counted at
 /// admission, tokens counted at the decision's estimate and corrected to the metered usage when the response ends
 /// (in the same window while it lasts). Thread-safe; atomic per key. Shared limits across instances (Redis) are not
 /// built: each instance admits up to the limit.

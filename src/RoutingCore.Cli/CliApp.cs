@@ -5,7 +5,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace RoutingCore.Cli;
 
-/// <summary>The <c>routingcore</c> command (BRIEF §9): a thin host over the library.</summary>
+/// <summary>The <c>routingcore</c> command (spec R-CLI-*): a thin host over the library.</summary>
 internal static class CliApp
 {
     public const int Routed = 0, Rejected = 1, UsageError = 2;

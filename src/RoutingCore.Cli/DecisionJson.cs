@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace RoutingCore.Cli;
 
-/// <summary>The one-line JSON object of <c>routingcore route --json</c> (BRIEF §9, spec/cli.md).</summary>
+/// <summary>The one-line JSON object of <c>routingcore route --json</c> (spec R-CLI-*).</summary>
 internal static class DecisionJson
 {
     public static string Write(string file, in RouteDecision d, RouteDetails details, bool explain)

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace RoutingCore.Cli;
 
-/// <summary>The output of <c>routingcore meter</c> (BRIEF §14, spec/cli.md).</summary>
+/// <summary>The output of <c>routingcore meter</c> (spec R-CLI-*, R-METER-*).</summary>
 internal static class MeterOutput
 {
     /// <summary>True when the response gave nothing to bill: no usage, no images, no provider error (an HTML page, an empty body).</summary>

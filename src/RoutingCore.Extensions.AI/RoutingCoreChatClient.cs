@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace RoutingCore.Extensions.AI;
 
 /// <summary>
-/// An <see cref="IChatClient"/> that routes each call with RoutingCore (BRIEF §17, spec R-OBJ-*): <see cref="ChatOptions.ModelId"/>
+/// An <see cref="IChatClient"/> that routes each call with RoutingCore (spec R-OBJ-*): <see cref="ChatOptions.ModelId"/>
 /// names an alias (<c>flux-auto</c>, a tier, <c>flux-pinned-…</c>) or a model; the messages become the same request
 /// facts as the equivalent OpenAI body (images by their headers, no JSON round trip); the chosen model's provider picks
 /// the inner client, called with <see cref="ChatOptions.ModelId"/> set to the model's <see cref="ModelEntry.UpstreamModel"/>;

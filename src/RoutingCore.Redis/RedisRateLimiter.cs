@@ -10,7 +10,7 @@ namespace RoutingCore.Redis;
 public readonly record struct RateLimitResult(bool Admitted, string? Limit, TimeSpan RetryAfter, long Window);
 
 /// <summary>
-/// Per-key request and token rates across every instance that shares one Redis (BRIEF §21): a fixed window per UTC
+/// Per-key request and token rates across every instance that shares one Redis (spec R-GW-20): a fixed window per UTC
 /// minute; one Lua script checks and counts a request atomically (no read-modify-write race between instances),
 /// tokens counted at the estimate and corrected to the metered usage. The first request of a window is admitted
 /// whatever its tokens. Keys expire with their window. Redis errors and timeouts are thrown

@@ -5,7 +5,7 @@ namespace RoutingCore.ReverseProxy;
 
 /// <summary>
 /// Removes, from an OpenAI chat stream, the usage-only chunk (<c>"choices":[]</c> with a <c>usage</c> object) that the
-/// gateway itself asked for by adding <c>stream_options.include_usage</c> (BRIEF §22): a client that did not ask for
+/// gateway itself asked for by adding <c>stream_options.include_usage</c> (spec R-GW-14): a client that did not ask for
 /// it never sees it — OpenAI's own streaming loop reads <c>choices[0]</c> and fails on it — while the meter, fed the
 /// upstream's bytes, still reads it. Events are passed on whole, as soon as their blank line arrives; nothing else
 /// changes. One partial event is kept (it grows with the event). Not thread-safe; one per stream.

@@ -5,7 +5,7 @@ namespace RoutingCore.ReverseProxy;
 
 /// <summary>
 /// Tracks whether the budget ledger is reachable, so an outage logs one warning when it starts and one line when it
-/// ends (not a stack trace per request), and counts every refused request (BRIEF §22).
+/// ends (not a stack trace per request), and counts every refused request (spec R-GW-11).
 /// </summary>
 internal sealed class LedgerOutage
 {

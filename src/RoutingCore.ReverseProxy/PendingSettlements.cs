@@ -8,7 +8,7 @@ namespace RoutingCore.ReverseProxy;
 /// <summary>
 /// Settlements the ledger could not take when the response ended (an outage): retried every
 /// <see cref="RoutingCoreProxyOptions.SettlementRetryInterval"/> until one succeeds or its reservation expires, so a request served
-/// during an outage shorter than the reservation TTL is still billed (BRIEF §22). What expires unbilled is logged as
+/// during an outage shorter than the reservation TTL is still billed (spec R-GW-15). What expires unbilled is logged as
 /// an error with its amount.
 /// </summary>
 internal sealed class PendingSettlements(IBudgetLedger ledger, TimeProvider time, IOptions<RoutingCoreProxyOptions> options, ILogger<PendingSettlements> logger)

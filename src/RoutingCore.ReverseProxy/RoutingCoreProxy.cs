@@ -11,7 +11,7 @@ using Yarp.ReverseProxy.Model;
 namespace RoutingCore.ReverseProxy;
 
 /// <summary>
-/// The proxy pipeline step for routes marked <c>RoutingCore</c> (BRIEF §16, §20): resolve the caller → read the body
+/// The proxy pipeline step for routes marked <c>RoutingCore</c> (spec R-GW-*): resolve the caller → read the body
 /// into one pooled buffer → route with the caller's allow-list and cost cap → admit → reserve → for each ranked model,
 /// its provider's cluster, a destination by the cluster's load balancing, the body as segments of that buffer, YARP's
 /// forwarder → on 429, 5xx, a timeout or a connection failure before any byte reached the client, the next model →

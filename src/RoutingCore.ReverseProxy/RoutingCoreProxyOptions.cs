@@ -1,7 +1,7 @@
 namespace RoutingCore.ReverseProxy;
 
 /// <summary>
-/// How RoutingCore runs inside YARP (BRIEF §20). Bind it from configuration or set it in
+/// How RoutingCore runs inside YARP (spec R-GW-21..25). Bind it from configuration or set it in
 /// <c>services.AddReverseProxy().AddRoutingCore(…)</c>.
 /// </summary>
 public sealed class RoutingCoreProxyOptions
@@ -59,7 +59,7 @@ public sealed class RoutingCoreProxyOptions
     public string? MissingClusterHint { get; set; }
 }
 
-/// <summary>How much of a key's budget a request holds while it runs (BRIEF §22).</summary>
+/// <summary>How much of a key's budget a request holds while it runs (spec R-GW-16).</summary>
 public enum ReserveMode
 {
     /// <summary>The decision's estimate: output at <c>max_tokens</c> or the model's default output.</summary>

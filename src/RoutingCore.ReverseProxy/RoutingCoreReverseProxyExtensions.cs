@@ -13,7 +13,7 @@ using Yarp.ReverseProxy.Health;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>RoutingCore as a YARP feature (BRIEF §20).</summary>
+/// <summary>RoutingCore as a YARP feature (spec R-GW-21).</summary>
 public static class RoutingCoreReverseProxyExtensions
 {
     /// <summary>

@@ -54,7 +54,7 @@ PRIORS = {"tools": 0.3, "json_schema": 0.2, "reasoning": 0.4, "system_size": 0.0
           # or Arabic "hello" to the strongest model. Math symbols in any script count in `math` instead.
           "non_ascii": 0.0}
 # Short follow-ups in several languages: a thread whose last turn is one of them inherits the first turn's label
-# (BRIEF §18: "commit it" after a hard thread is not an easy request).
+# ("commit it" after a hard thread is not an easy request: spec R-DIFF-7).
 FOLLOW_UPS = ["Are you sure?", "Explain.", "Commit it.", "Continue.", "¿Por qué?", "Et ensuite ?", "Weiter.",
               "继续", "続けて", "Продолжай.", "Why?", "ok, do it"]
 ASSISTANT = "Here is my answer."

@@ -180,7 +180,7 @@ for locale, lang in [("zh_CN", "zh"), ("ja", "ja"), ("ko", "ko"), ("ar", "ar"), 
                      ("he", "he"), ("th", "th"), ("uk", "uk"), ("vi", "vi"), ("fa", "fa"), ("bn", "bn"), ("de", "de")]:
     turns("prose", lang, locale, 20, translated=True, per_turn=(4, 9))
 
-# More languages (BRIEF §19): C# (this repository's own sources), TypeScript (the openai npm client's sources, installed
+# More languages: C# (this repository's own sources), TypeScript (the openai npm client's sources, installed
 # beside the tokenizer), Go and Rust standard libraries (Debian's golang-1.19-src and rust-src), shell scripts, and
 # Georgian catalogs. Added after the rest so the earlier samples stay what they were.
 cs = [p for p in glob.glob(os.path.join(REPO, "src", "**", "*.cs"), recursive=True) if "/obj/" not in p]

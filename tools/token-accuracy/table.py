@@ -18,7 +18,7 @@ NAMES = {"letter": "Letter", "upper": "Upper", "tier1": "Tier1", "tier2": "Tier2
          "c2heb": "Hebrew", "c2arab": "Arabic", "c2arabx": "ArabicExtended", "c2oth": "Other2", "c3deva": "Devanagari",
          "c3beng": "Bengali", "c3indic": "Indic", "c3thai": "Thai", "c3geo": "Georgian", "c3kana": "Kana", "c3hang": "Hangul",
          "c3cjk": "Cjk", "c3cjkx": "CjkRare", "c3punct": "Punctuation3", "c3oth": "Other3", "c4emoji": "Emoji", "c4": "Four"}
-TARGET_CODE = 1.35      # median estimate / o200k on English prose and code (BRIEF §19)
+TARGET_CODE = 1.35      # median estimate / o200k on English prose and code (spec R-EST-11)
 TARGET_SCRIPT = 1.25    # median estimate / cl100k on non-Latin scripts where cl100k >= 1.7 x o200k
 SCRIPTS = {"ar": "Arabic", "fa": "Arabic (Persian)", "he": "Hebrew", "hi": "Devanagari", "bn": "Bengali", "th": "Thai",
            "el": "Greek", "ru": "Cyrillic", "uk": "Cyrillic (Ukrainian)", "zh": "Han", "ja": "Kana + Han", "ko": "Hangul",

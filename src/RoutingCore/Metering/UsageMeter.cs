@@ -124,7 +124,7 @@ public static class UsageMeter
         }
         else if (c.Images > 0 && c.ErrorType is null && endpoint != RequestEndpoint.ImageGenerations)
         {
-            // Generated images without token counts (RouteLLM's message.images): billed per image alone (BRIEF §14),
+            // Generated images without token counts (RouteLLM's message.images): billed per image alone (spec R-METER-*),
             // never with an estimated text input added.
         }
         else if ((stream || c.HasUsage || c.CountedOutput > 0) && !(c.SawData && endpoint == RequestEndpoint.ImageGenerations))
@@ -147,7 +147,7 @@ public static class UsageMeter
         return record;
     }
 
-    /// <summary>The cost rules of BRIEF §14, in exact pico-dollars.</summary>
+    /// <summary>The cost rules of spec R-METER-*, in exact pico-dollars.</summary>
     private static long Cost(in RouteDecision decision, ModelEntry model, in UsageCounts c, long input, long cached, long write, long output, long text, long image)
     {
         if (c.ErrorType is not null) return 0;

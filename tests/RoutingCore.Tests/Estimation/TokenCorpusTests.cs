@@ -195,7 +195,7 @@ public class TokenCorpusTests
         }
     }
 
-    /// <summary>The targets of BRIEF §19 on the wider corpus of tools/token-accuracy (REPORT.md): C#, TypeScript, Go,
+    /// <summary>The accuracy targets of spec R-EST-11 on the wider corpus of tools/token-accuracy (REPORT.md): C#, TypeScript, Go,
     /// Rust, shell and Georgian besides the test corpus's languages, and Java, which the fit never read.</summary>
     [Theory]
     [InlineData("extended-corpus.json")]
