@@ -279,11 +279,14 @@ public static class GatewayApp
 
     /// <summary>
     /// <c>POST /anthropic/v1/messages/count_tokens</c> (the Anthropic SDKs' <c>countTokens</c>): the request is routed
-    /// like a Messages request and answered from the engine's own count of its input — the exact count when the
-    /// chosen model has a tokenizer and exact counts are on, else the heuristic upper bound — with
-    /// <c>x-routingcore-token-count: exact|estimated</c> saying which. Nothing goes upstream and nothing is billed.
+    /// like a Messages request; when the chosen model's provider is Anthropic its cluster's destination is asked
+    /// (<c>{address}/messages/count_tokens</c>, the body rewritten to the upstream model id) and its answer relayed
+    /// with <c>x-routingcore-token-count: upstream</c>; otherwise, or when that upstream does not answer 200, the
+    /// engine's own count — <c>exact</c> when the chosen model has a tokenizer and exact counts are on, else
+    /// <c>estimated</c> (the heuristic upper bound). Never billed.
     /// </summary>
-    private static async Task CountTokensAsync(HttpContext context, KeyAuthenticator keys, IRoutingEngine engine, IOptions<GatewayOptions> options)
+    private static async Task CountTokensAsync(HttpContext context, KeyAuthenticator keys, IRoutingEngine engine, IOptions<GatewayOptions> options,
+        IOptions<RoutingCoreProxyOptions> proxyOptions, Yarp.ReverseProxy.IProxyStateLookup proxyState)
     {
         if (keys.Authenticate(context.Request) is null)
         {
@@ -310,10 +313,52 @@ public static class GatewayApp
                 decision.ErrorCode!, decision.Error.Param.IsEmpty ? null : decision.Error.Param.ToString(), decision.Error.Message);
             return;
         }
+        if (await UpstreamCountAsync(context, decision, body, proxyOptions.Value, proxyState) is { } upstream)
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.Headers["x-routingcore-token-count"] = "upstream";
+            context.Response.Headers["x-routingcore-model"] = decision.ModelId;
+            await context.Response.Body.WriteAsync(upstream, context.RequestAborted);
+            return;
+        }
         context.Response.ContentType = "application/json";
         context.Response.Headers["x-routingcore-token-count"] = decision.Estimate.TextTokensExact ? "exact" : "estimated";
         context.Response.Headers["x-routingcore-model"] = decision.ModelId;
         await context.Response.WriteAsync($$"""{"input_tokens":{{decision.Estimate.InputTokens}}}""", context.RequestAborted);
+    }
+
+    private static readonly HttpClient s_countClient = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+
+    /// <summary>The Anthropic upstream's own count for an Anthropic model, or null (another provider, no destination, not a 200).</summary>
+    private static async Task<byte[]?> UpstreamCountAsync(HttpContext context, RouteDecision decision, MemoryStream body, RoutingCoreProxyOptions options,
+        Yarp.ReverseProxy.IProxyStateLookup proxyState)
+    {
+        if (decision.Model is not { Provider: var provider } || !string.Equals(provider, "anthropic", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!proxyState.TryGetCluster(options.ClusterForProvider(provider), out var cluster) || cluster.DestinationsState.AvailableDestinations is not { Count: > 0 } available)
+            return null;
+        var destination = available[0].Model.Config;
+        var segments = new ReadOnlyMemory<byte>[RouteDecision.MaxUpstreamSegments];
+        int count = decision.GetUpstreamSegments(body.GetBuffer().AsMemory(0, (int)body.Length), segments);
+        using var upstreamBody = new MemoryStream();
+        for (int i = 0; i < count; i++) upstreamBody.Write(segments[i].Span);
+        using var request = new HttpRequestMessage(HttpMethod.Post, destination.Address.TrimEnd('/') + "/messages/count_tokens")
+        {
+            Content = new ByteArrayContent(upstreamBody.ToArray()) { Headers = { ContentType = new("application/json") } },
+        };
+        if (destination.Metadata?.TryGetValue(RoutingCoreProxyOptions.ApiKeyMetadataKey, out var apiKey) == true) request.Headers.Add("x-api-key", apiKey);
+        request.Headers.Add("anthropic-version", options.AnthropicVersion);
+        try
+        {
+            using var response = await s_countClient.SendAsync(request, context.RequestAborted);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(context.RequestAborted) : null;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
+        {
+            return null; // the engine's count answers instead
+        }
     }
 
     private static void CopyDefaultCatalog(RoutingOptions target)

@@ -243,19 +243,40 @@ public sealed class GatewayMoneyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CountTokens_IsAnsweredFromTheEnginesCount_SayingWhich_AndNothingGoesUpstream()
+    public async Task CountTokens_IsForwardedToAnAnthropicUpstream_ElseAnsweredFromTheEnginesCount_SayingWhich()
     {
         await With(_upstream, [], async (app, client) =>
         {
+            var engine = app.Services.GetRequiredService<IRoutingEngine>();
+            const string claude = """{"model":"claude-haiku-4-5","max_tokens":100,"messages":[{"role":"user","content":"Hello there, how are you today?"}]}""";
+
+            // An Anthropic model: the upstream's own count, relayed, with the body rewritten to the upstream id.
             int before = _upstream.Requests.Count;
-            const string json = """{"model":"claude-haiku-4-5","max_tokens":100,"messages":[{"role":"user","content":"Hello there, how are you today?"}]}""";
-            using var response = await client.PostAsync("/anthropic/v1/messages/count_tokens", Body(json));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            var expected = app.Services.GetRequiredService<IRoutingEngine>().Route(Encoding.UTF8.GetBytes(json), new RouteContext { Endpoint = RequestEndpoint.Messages });
-            Assert.Equal(expected.Estimate.InputTokens, doc.RootElement.GetProperty("input_tokens").GetInt64());
-            Assert.Contains(string.Join(",", response.Headers.GetValues("x-routingcore-token-count")), new[] { "exact", "estimated" });
-            Assert.Equal(before, _upstream.Requests.Count);
+            _upstream.Script.Enqueue(FakeUpstream.Json(200, """{"input_tokens":4242}"""));
+            using (var response = await client.PostAsync("/anthropic/v1/messages/count_tokens", Body(claude)))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.Equal("upstream", string.Join(",", response.Headers.GetValues("x-routingcore-token-count")));
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                Assert.Equal(4242, doc.RootElement.GetProperty("input_tokens").GetInt64());
+            }
+            var sent = _upstream.Requests.ToArray()[before];
+            Assert.EndsWith("/messages/count_tokens", sent.Path, StringComparison.Ordinal);
+            Assert.True(sent.Headers.ContainsKey("x-api-key"));
+            var model = engine.Catalog.Models.Single(m => m.Id == "claude-haiku-4-5");
+            Assert.Contains($"\"{(string.IsNullOrEmpty(model.UpstreamModel) ? model.Id : model.UpstreamModel)}\"", Encoding.UTF8.GetString(sent.Body), StringComparison.Ordinal);
+
+            // The upstream does not serve it: the engine's own count, and the header says which.
+            _upstream.Script.Enqueue(FakeUpstream.Json(404, """{"type":"error","error":{"type":"not_found_error","message":"no"}}"""));
+            using (var response = await client.PostAsync("/anthropic/v1/messages/count_tokens", Body(claude)))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                var expected = engine.Route(Encoding.UTF8.GetBytes(claude), new RouteContext { Endpoint = RequestEndpoint.Messages });
+                Assert.Equal(expected.Estimate.InputTokens, doc.RootElement.GetProperty("input_tokens").GetInt64());
+                Assert.Contains(string.Join(",", response.Headers.GetValues("x-routingcore-token-count")), new[] { "exact", "estimated" });
+            }
+
             using var bad = await client.PostAsync("/anthropic/v1/messages/count_tokens", Body("""{"model":"no-such","messages":[]}"""));
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Contains("unknown_model", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
