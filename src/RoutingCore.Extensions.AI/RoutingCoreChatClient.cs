@@ -187,13 +187,3 @@ public sealed class RoutingCoreChatClient : IChatClient
     /// <summary>Releases the per-thread request builders; the inner clients belong to whoever created them.</summary>
     public void Dispose() => _requests.Dispose();
 }
-
-/// <summary>Options of a <see cref="RoutingCoreChatClient"/>.</summary>
-public sealed class RoutingCoreChatClientOptions
-{
-    /// <summary>The alias or model used when <see cref="ChatOptions.ModelId"/> is not set (for example <c>flux-auto</c>).</summary>
-    public string? DefaultModel { get; set; }
-
-    /// <summary>Host constraints applied to every call (allow-list, cost cap).</summary>
-    public RouteContext Context { get; set; }
-}

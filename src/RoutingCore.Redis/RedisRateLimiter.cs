@@ -2,13 +2,6 @@ using StackExchange.Redis;
 
 namespace RoutingCore.Redis;
 
-/// <summary>The outcome of one admission: admitted, or which limit refused and for how long.</summary>
-/// <param name="Admitted">True when the request may go on.</param>
-/// <param name="Limit"><c>requests per minute</c> or <c>tokens per minute</c> when refused.</param>
-/// <param name="RetryAfter">Until the window ends, when refused.</param>
-/// <param name="Window">The window the request was counted in (for <see cref="RedisRateLimiter.CorrectAsync"/>).</param>
-public readonly record struct RateLimitResult(bool Admitted, string? Limit, TimeSpan RetryAfter, long Window);
-
 /// <summary>
 /// Per-key request and token rates across every instance that shares one Redis (spec R-GW-20): a fixed window per UTC
 /// minute; one Lua script checks and counts a request atomically (no read-modify-write race between instances),

@@ -54,39 +54,3 @@ public readonly record struct DifficultySignals
     /// <summary>Characters of the whole conversation.</summary>
     public long TotalChars => LastTurnChars + EarlierChars;
 }
-
-/// <summary>
-/// Estimates how much a request needs a stronger model, in [0, 1] (higher = harder), from its
-/// <see cref="DifficultySignals"/>. Selected by name (<c>Routing:DifficultyEstimator</c>), as policies are.
-/// </summary>
-/// <remarks>Called once per <c>auto</c> route on the hot path: implementations must be pure, thread-safe and
-/// allocation-free. A value outside [0, 1] is clamped and NaN is read as 0.5, so no estimator can push a NaN or an
-/// infinity into routing.</remarks>
-public interface IDifficultyEstimator
-{
-    /// <summary>The name configuration selects it by.</summary>
-    string Name { get; }
-
-    /// <summary>The difficulty of a request with these signals.</summary>
-    double Estimate(in DifficultySignals signals);
-}
-
-/// <summary>One signal's part of a difficulty estimate, as <c>--explain</c> prints it.</summary>
-/// <param name="Name">The feature name, as in the weights file.</param>
-/// <param name="Value">The feature's value for this request.</param>
-/// <param name="Weight">Its weight.</param>
-/// <param name="Contribution">Weight × value: what it adds to the score.</param>
-public readonly record struct DifficultyContribution(string Name, double Value, double Weight, double Contribution);
-
-/// <summary>The difficulty estimators that ship with RoutingCore.</summary>
-public static class DifficultyEstimators
-{
-    /// <summary><c>fitted</c> (the default): the weights fitted on labelled prompts and embedded in the assembly.</summary>
-    public static FittedDifficultyEstimator Fitted => FittedDifficultyEstimator.Default;
-
-    /// <summary>The name of the default estimator.</summary>
-    public const string DefaultName = "fitted";
-
-    /// <summary>Clamps an estimator's answer into [0, 1]; NaN becomes the middle, 0.5.</summary>
-    internal static double Sanitize(double value) => double.IsNaN(value) ? 0.5 : Math.Clamp(value, 0.0, 1.0);
-}

@@ -17,35 +17,6 @@ public interface IExactTokenCounter
     long CountTokens(string encoding, ReadOnlySpan<byte> utf8Text);
 }
 
-/// <summary>When the engine counts text exactly for models whose catalog entry names a <c>Tokenizer</c> (<c>Routing:ExactTokens</c>).</summary>
-public enum ExactTokensMode
-{
-    /// <summary>Only when a decision depends on it: a candidate with a tokenizer refused for its context window or
-    /// the cost cap by the heuristic upper bound, or a host asking for it per request (<see cref="RouteContext.ExactTokens"/>).</summary>
-    WhenNeeded,
-    /// <summary>For every request, on every model with a tokenizer.</summary>
-    Always,
-    /// <summary>Never: the heuristic upper bound everywhere.</summary>
-    Never,
-}
-
-/// <summary>The public encodings a catalog entry's <c>Tokenizer</c> may name.</summary>
-public static class TokenizerNames
-{
-    /// <summary><c>o200k_base</c>: GPT-4o, GPT-4.1, GPT-5 and the o-series.</summary>
-    public const string O200kBase = "o200k_base";
-
-    /// <summary><c>cl100k_base</c>: GPT-4, GPT-3.5.</summary>
-    public const string Cl100kBase = "cl100k_base";
-
-    /// <summary>Every known encoding, in index order.</summary>
-    public static IReadOnlyList<string> All { get; } = [O200kBase, Cl100kBase];
-
-    internal const int Count = 2;
-
-    internal static int IndexOf(string? name) => name switch { O200kBase => 0, Cl100kBase => 1, _ => -1 };
-}
-
 /// <summary>The exact count of a scanned request's text (R-EST-12): the same spans the heuristic priced, decoded.</summary>
 internal static class ExactText
 {

@@ -1,38 +1,5 @@
 namespace RoutingCore;
 
-/// <summary>Where an image input comes from.</summary>
-public enum ImageSourceKind : byte
-{
-    /// <summary>A remote URL (never fetched).</summary>
-    Url = 0,
-    /// <summary>Inline base64 data (a <c>data:</c> URI or an Anthropic base64 source).</summary>
-    Data = 1,
-}
-
-/// <summary>The <c>detail</c> requested for an OpenAI image part.</summary>
-public enum ImageDetail : byte
-{
-    /// <summary>Not given (priced as <see cref="High"/>).</summary>
-    Unspecified = 0,
-    /// <summary><c>auto</c> (priced as <see cref="High"/>: never under-estimate).</summary>
-    Auto,
-    /// <summary><c>low</c>.</summary>
-    Low,
-    /// <summary><c>high</c>.</summary>
-    High,
-}
-
-/// <summary>The JSON shape an image arrived in; decides how its JSON path is written.</summary>
-public enum ImagePartShape : byte
-{
-    /// <summary>OpenAI <c>{"type":"image_url","image_url":{"url":…}}</c>.</summary>
-    OpenAIImageUrl = 0,
-    /// <summary>OpenAI <c>{"type":"image_url","image_url":"…"}</c> (bare string).</summary>
-    OpenAIImageUrlString,
-    /// <summary>Anthropic <c>{"type":"image","source":{…}}</c>.</summary>
-    AnthropicImage,
-}
-
 /// <summary>
 /// What the scanner learned about one image input, without fetching or decoding it.
 /// </summary>
