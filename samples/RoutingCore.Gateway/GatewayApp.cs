@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using RoutingCore.Budgets;
 using RoutingCore.Budgets.Postgres;
+using RoutingCore.Redis;
 using RoutingCore.ReverseProxy;
 
 namespace RoutingCore.Gateway;
@@ -110,16 +111,7 @@ public static class GatewayApp
         // Per-key limits across instances on Redis when ConnectionStrings:Redis is set; the gateway starts without it.
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
-            var redisOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis);
-            redisOptions.AbortOnConnectFail = false;
-            if (!redis.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.SyncTimeout = 1000;
-            if (!redis.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.AsyncTimeout = 1000;
-            if (!redis.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase)) redisOptions.ConnectTimeout = 5000;
-            builder.Services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => StackExchange.Redis.ConnectionMultiplexer.Connect(redisOptions));
-            builder.Services.AddSingleton(sp => new RoutingCore.Redis.RedisRateLimiter(sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), sp.GetRequiredService<TimeProvider>()));
-            builder.Services.AddSingleton(sp => new RoutingCore.Redis.RedisSharedHealth(sp.GetRequiredService<ModelHealthTracker>(),
-                sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), () => sp.GetRequiredService<IRoutingEngine>().Catalog,
-                sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Health.SharedRefresh, sp.GetRequiredService<TimeProvider>()));
+            builder.Services.AddRoutingCoreRedis(redis, gateway.GetSection("Health").Get<HealthOptions>()?.SharedRefresh);
             builder.Services.AddSingleton<IRoutingCoreHealth>(sp =>
                 new SharedGatewayHealth(sp.GetRequiredService<ModelHealthTracker>(), sp.GetRequiredService<RoutingCore.Redis.RedisSharedHealth>()));
         }

@@ -156,6 +156,35 @@ public sealed class RedisSharedHealthTests
     }
 }
 
+/// <summary>spec/gateway.md R-GW-20, spec/health.md R-HEALTH-6: the Redis parts registered in one call.</summary>
+public sealed class RedisRegistrationTests
+{
+    [RedisFact]
+    public async Task AddRoutingCoreRedis_RegistersTheLimiterAndTheSharedHealth_OnOneMultiplexer()
+    {
+        using var redis = new RedisServer();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddRoutingCore(o =>
+        {
+            var d = DefaultCatalog.LoadOptions();
+            foreach (var (id, m) in d.Models) o.Models[id] = m;
+            foreach (var (id, a) in d.Aliases) o.Aliases[id] = a;
+        });
+        services.AddRoutingCoreRedis(redis.ConnectionString, TimeSpan.FromMilliseconds(50));
+        await using var provider = services.BuildServiceProvider();
+        var limiter = provider.GetRequiredService<RedisRateLimiter>();
+        Assert.True((await limiter.TryAdmitAsync("k-registration", 1, null, 10)).Admitted);
+        Assert.False((await limiter.TryAdmitAsync("k-registration", 1, null, 10)).Admitted); // one per minute, counted in Redis
+        var health = provider.GetRequiredService<RedisSharedHealth>();
+        var nano = provider.GetRequiredService<IRoutingEngine>().Catalog.Models.Single(m => m.Id == "gpt-5-nano");
+        await health.RecordFailureAsync(nano, TimeSpan.FromSeconds(30));
+        Assert.Equal(HealthStatus.CoolingDown, health.GetStatus(nano));
+        Assert.Same(provider.GetRequiredService<ModelHealthTracker>(), provider.GetRequiredService<ModelHealthTracker>());
+        Assert.True(provider.GetRequiredService<IConnectionMultiplexer>().IsConnected);
+    }
+}
+
 /// <summary>spec/health.md R-HEALTH-6: two instances' shared views on one real Redis, through a cooldown and its end.</summary>
 public sealed class RedisSharedCooldownTests
 {
