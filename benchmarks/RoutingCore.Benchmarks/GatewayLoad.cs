@@ -14,7 +14,7 @@ using RoutingCore.Gateway;
 namespace RoutingCore.Benchmarks;
 
 /// <summary>
-/// The gateway's added latency, measured the way peers publish theirs (FACTS §7): a closed-loop load run at fixed
+/// The gateway's added latency, measured the way peer gateways publish theirs (benchmarks/RESULTS.md): a closed-loop load run at fixed
 /// concurrency and duration against a fake upstream directly, then through the gateway, on loopback; p50/p99 of each and
 /// the difference; then the highest request rate at higher concurrency; and the gateway's own processing time from its
 /// histogram. Everything listens on 127.0.0.1 only and stops at the end. Client, gateway and upstream share this

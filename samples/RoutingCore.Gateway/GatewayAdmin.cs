@@ -18,11 +18,8 @@ internal static class GatewayAdmin
         byte[] expected = SHA256.HashData(Encoding.UTF8.GetBytes(adminKey));
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (invocation, next) =>
         {
-            var request = invocation.HttpContext.Request;
-            string presented = request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                ? auth[7..].Trim() : request.Headers["x-api-key"].ToString().Trim();
-            byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-            if (presented.Length == 0 || !CryptographicOperations.FixedTimeEquals(hash, expected))
+            string? presented = KeyAuthenticator.Presented(invocation.HttpContext.Request);
+            if (string.IsNullOrEmpty(presented) || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), expected))
             {
                 await ErrorShapes.WriteAsync(invocation.HttpContext, RequestEndpoint.ChatCompletions, 401, "invalid_admin_key", null, "The admin key is missing or wrong.");
                 return Results.Empty; // the answer is written
@@ -87,8 +84,7 @@ internal static class GatewayAdmin
 
     private static Task WriteAsync(HttpContext context, MemoryStream buffer)
     {
-        context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
-        return context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).AsTask();
+        return GatewayJson.SendAsync(context, buffer);
     }
 }

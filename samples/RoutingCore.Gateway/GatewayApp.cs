@@ -241,10 +241,9 @@ public static class GatewayApp
             await ErrorShapes.WriteAsync(context, RequestEndpoint.ChatCompletions, 401, "invalid_api_key", null, "The API key is missing or not known.");
             return;
         }
-        context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
         ModelsList.Write(buffer, engine.Catalog);
-        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+        await GatewayJson.SendAsync(context, buffer);
     }
 
     /// <summary>The entry <c>/v1/models</c> lists for <paramref name="id"/> (the OpenAI SDKs' <c>models.retrieve</c>), or a JSON 404.</summary>
@@ -265,8 +264,7 @@ public static class GatewayApp
                 return;
             }
         }
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
+        await GatewayJson.SendAsync(context, buffer);
     }
 
     /// <summary>

@@ -47,8 +47,6 @@ internal static class GatewayHealthEndpoints
 
     private static Task Write(HttpContext context, int status, string state, List<(string Name, bool Ok, string Detail)> checks)
     {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
         context.Response.Headers.CacheControl = "no-store";
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -66,6 +64,6 @@ internal static class GatewayHealthEndpoints
             w.WriteEndObject();
             w.WriteEndObject();
         }
-        return context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted).AsTask();
+        return GatewayJson.SendAsync(context, buffer, status);
     }
 }

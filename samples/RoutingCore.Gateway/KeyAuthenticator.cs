@@ -31,13 +31,18 @@ internal sealed class KeyAuthenticator : IRoutingCoreClientResolver
 
     public RoutingCoreClient? Resolve(HttpContext context) => Authenticate(context.Request);
 
+    /// <summary>The key a request presents: <c>Authorization: Bearer</c>, else <c>x-api-key</c>; <see langword="null"/> without either.</summary>
+    public static string? Presented(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization[7..].Trim();
+        return request.Headers.TryGetValue("x-api-key", out var apiKey) ? apiKey.ToString().Trim() : null;
+    }
+
     /// <summary>The key from <c>Authorization: Bearer</c> or <c>x-api-key</c>, or <see langword="null"/>.</summary>
     public RoutingCoreClient? Authenticate(HttpRequest request)
     {
-        string? presented = null;
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) presented = authorization[7..].Trim();
-        else if (request.Headers.TryGetValue("x-api-key", out var apiKey)) presented = apiKey.ToString().Trim();
+        string? presented = Presented(request);
         if (string.IsNullOrEmpty(presented) || presented.Length > 512) return null;
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);

@@ -2,7 +2,7 @@ namespace RoutingCore.Extensions.AI;
 
 /// <summary>
 /// Thrown by <see cref="RoutingCoreChatClient"/> when RoutingCore rejects a request (callers of <c>IChatClient</c> expect
-/// exceptions): carries the stable error code of the brief's §8 and the path of the offending value.
+/// exceptions): carries the stable error code of spec R-ERR-2 and the path of the offending value.
 /// </summary>
 public sealed class RoutingRejectedException : Exception
 {

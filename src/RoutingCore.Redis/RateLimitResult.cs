@@ -1,5 +1,3 @@
-using StackExchange.Redis;
-
 namespace RoutingCore.Redis;
 
 /// <summary>The outcome of one admission: admitted, or which limit refused and for how long.</summary>

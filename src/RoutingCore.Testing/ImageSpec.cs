@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json;
-
 namespace RoutingCore.Testing;
 
 /// <summary>One image input of a generated request: a real header of the given format and size, or a URL.</summary>

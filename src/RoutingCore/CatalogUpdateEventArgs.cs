@@ -1,12 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using RoutingCore.Catalog;
-using RoutingCore.Diagnostics;
-using RoutingCore.Parsing;
-using RoutingCore.Routing;
-
 namespace RoutingCore;
 
 /// <summary>The outcome of one catalog change judged by a <see cref="RoutingEngine"/>.</summary>

@@ -1,11 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using RoutingCore.Catalog;
-using RoutingCore.Diagnostics;
-using RoutingCore.Parsing;
-using RoutingCore.Routing;
 
 namespace RoutingCore;
 

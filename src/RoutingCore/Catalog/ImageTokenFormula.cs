@@ -1,6 +1,6 @@
 namespace RoutingCore;
 
-/// <summary>An image-token formula of FACTS §1 (see <c>spec/estimation.md</c>).</summary>
+/// <summary>An image-token formula (spec R-EST-1..4).</summary>
 public enum ImageTokenFormula : byte
 {
     /// <summary><c>openai-tile</c>: base + tile × 512-px tiles after scaling.</summary>

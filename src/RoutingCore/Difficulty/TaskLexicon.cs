@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace RoutingCore.Difficulty;
 
@@ -105,34 +104,15 @@ internal static class TaskLexicon
 
     private readonly record struct Stem(byte[] Bytes, CueKind Kind, bool Exact);
 
-    private static readonly Dictionary<uint, Stem[]> s_buckets = Build(out s_filter);
-    private static readonly ulong[] s_filter; // 65,536-bit filter over the four-byte keys of every stem
-
-    // The buckets again as an open-addressed table (linear probing; no stem's key is 0, which marks an empty slot):
-    // what a lookup reads on the hot path.
+    // A 65,536-bit filter over the four-byte keys of every stem, and the stems by key in an open-addressed table
+    // (linear probing; no stem's key is 0, which marks an empty slot): all a lookup reads on the hot path.
     private const int TableSize = 4096;
-    private static readonly (uint[] Keys, Stem[][] Stems) s_table = Table(s_buckets);
+    private static readonly (ulong[] Filter, uint[] Keys, Stem[][] Stems) s_table = Build();
+    private static readonly ulong[] s_filter = s_table.Filter;
 
-    private static (uint[], Stem[][]) Table(Dictionary<uint, Stem[]> buckets)
+    private static (ulong[], uint[], Stem[][]) Build()
     {
-        var keys = new uint[TableSize];
-        var stems = new Stem[TableSize][];
-        foreach (var (key, bucket) in buckets)
-        {
-            int slot = Bit(key) & (TableSize - 1);
-            while (keys[slot] != 0) slot = (slot + 1) & (TableSize - 1);
-            keys[slot] = key;
-            stems[slot] = bucket;
-        }
-        return (keys, stems);
-    }
-
-    /// <summary>Number of stems (tests).</summary>
-    internal static int Count => s_buckets.Values.Sum(b => b.Length);
-
-    private static Dictionary<uint, Stem[]> Build(out ulong[] filter)
-    {
-        filter = new ulong[1024];
+        var filter = new ulong[1024];
         var lists = new Dictionary<uint, List<Stem>>();
         foreach (var (words, kind) in new[] { (s_demand, CueKind.Demand), (s_light, CueKind.Light), (s_constraint, CueKind.Constraint) })
         {
@@ -149,10 +129,16 @@ internal static class TaskLexicon
                 filter[bit >> 6] |= 1UL << bit;
             }
         }
-        var buckets = new Dictionary<uint, Stem[]>(lists.Count);
-        // Longer stems first, so the most specific one decides.
-        foreach (var (key, list) in lists) buckets[key] = [.. list.OrderByDescending(s => s.Bytes.Length)];
-        return buckets;
+        var keys = new uint[TableSize];
+        var stems = new Stem[TableSize][];
+        foreach (var (key, list) in lists)
+        {
+            int slot = Bit(key) & (TableSize - 1);
+            while (keys[slot] != 0) slot = (slot + 1) & (TableSize - 1);
+            keys[slot] = key;
+            stems[slot] = [.. list.OrderByDescending(s => s.Bytes.Length)]; // longer stems first: the most specific decides
+        }
+        return (filter, keys, stems);
     }
 
     private static uint Key(ReadOnlySpan<byte> bytes)
@@ -177,14 +163,6 @@ internal static class TaskLexicon
         return (filter[bit >> 6] & (1UL << bit)) != 0;
     }
 
-    /// <summary>Whether some stem may start with the (zero-padded) four-byte key: false means no stem does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool MayStartWith(uint key)
-    {
-        int bit = Bit(key);
-        return (s_filter[bit >> 6] & (1UL << bit)) != 0;
-    }
-
     /// <summary>
     /// The kind of cue <paramref name="word"/> is (lowercased bytes of one alphabetic word, or the text from a Chinese
     /// or Japanese character on), or 0. <paramref name="wholeWord"/> is false for the latter: there the stem only has
@@ -206,7 +184,7 @@ internal static class TaskLexicon
 
     private static CueKind Lookup(uint key, ReadOnlySpan<byte> word, bool wholeWord)
     {
-        var (keys, stems) = s_table;
+        var (_, keys, stems) = s_table;
         for (int slot = Bit(key) & (TableSize - 1); ; slot = (slot + 1) & (TableSize - 1))
         {
             uint k = keys[slot];

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -83,18 +82,17 @@ internal partial struct TextTally
                             key = (uint)(a0 | a1 << 8 | b0 << 16 | b1 << 24);
                         }
                         else key = 0; // mixed: looked up in full below
-                        int bit = (int)((key * 0x9E3779B1u) >> 16);
                         // Most words: no stem files under their first four bytes, nothing to look up.
-                        if (key != 0 && (filter[bit >> 6] & (1UL << bit)) == 0) continue;
+                        if (key != 0 && !TaskLexicon.MayStartWith(filter, key)) continue;
                     }
-                    WordAt(text, at, filter);
+                    LookUp(text, at);
                 }
                 for (; lead3 != 0; lead3 &= lead3 - 1)
                 {
                     int at = i + BitOperations.TrailingZeroCount(lead3);
                     if (at + 5 >= n) continue;
-                    int bit = (int)((Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, at)) * 0x9E3779B1u) >> 16);
-                    if ((filter[bit >> 6] & (1UL << bit)) == 0) continue; // no stem starts with this character pair's bytes
+                    // No stem starts with this character's bytes and the next one's lead: nothing to look up.
+                    if (!TaskLexicon.MayStartWith(filter, Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, at)))) continue;
                     Count(TaskLexicon.Match(text.Slice(at, Math.Min(24, n - at)), wholeWord: false));
                 }
             }

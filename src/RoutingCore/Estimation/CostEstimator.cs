@@ -2,7 +2,7 @@ using RoutingCore.Parsing;
 
 namespace RoutingCore.Estimation;
 
-/// <summary>Estimates what a scanned request costs on one model (FACTS §§1–2, <c>spec/estimation.md</c>).</summary>
+/// <summary>Estimates what a scanned request costs on one model (spec R-EST-1..10).</summary>
 internal static class CostEstimator
 {
     public static CostEstimate Estimate(ModelEntry model, RequestFacts facts)

@@ -1,6 +1,3 @@
-using System.Buffers;
-using RoutingCore.Parsing;
-
 namespace RoutingCore;
 
 /// <summary>When the engine counts text exactly for models whose catalog entry names a <c>Tokenizer</c> (<c>Routing:ExactTokens</c>).</summary>

@@ -1,7 +1,7 @@
 namespace RoutingCore;
 
 /// <summary>
-/// Image input tokens by each provider's published formula (FACTS §1, <c>spec/estimation.md</c>). All integer
+/// Image input tokens by each provider's published formula (spec R-EST-1..6). All integer
 /// arithmetic is 64-bit (128-bit where a product of two 31-bit sides is doubled), so header claims such as
 /// 100000×100000 or 2³¹−1 wide never overflow.
 /// </summary>

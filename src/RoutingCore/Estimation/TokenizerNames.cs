@@ -1,6 +1,3 @@
-using System.Buffers;
-using RoutingCore.Parsing;
-
 namespace RoutingCore;
 
 /// <summary>The public encodings a catalog entry's <c>Tokenizer</c> may name.</summary>

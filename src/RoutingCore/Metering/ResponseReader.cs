@@ -26,7 +26,7 @@ internal struct UsageCounts
 }
 
 /// <summary>
-/// One <see cref="Utf8JsonReader"/> pass over one JSON document of any response shape of FACTS §6: a whole response
+/// One <see cref="Utf8JsonReader"/> pass over one JSON document of any response shape of spec R-METER-2: a whole response
 /// body, or one SSE <c>data:</c> payload. Reads usage, generated-image counts, error types and (for the counted
 /// fallback) the output text; skips everything else. Never throws: malformed JSON marks the counts malformed.
 /// </summary>

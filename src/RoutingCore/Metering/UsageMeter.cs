@@ -10,7 +10,7 @@ namespace RoutingCore;
 public static class UsageMeter
 {
     /// <summary>
-    /// Meters a whole response body: JSON of any shape of FACTS §6, or a complete SSE stream (a body that starts with
+    /// Meters a whole response body: JSON of any shape of spec R-METER-2, or a complete SSE stream (a body that starts with
     /// <c>data:</c>, <c>event:</c> or <c>:</c>). One pass, no allocation.
     /// </summary>
     /// <param name="decision">The decision the call was made for.</param>

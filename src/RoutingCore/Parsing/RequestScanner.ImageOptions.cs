@@ -1,8 +1,4 @@
-using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
-using RoutingCore.Difficulty;
-using RoutingCore.Images;
 
 namespace RoutingCore.Parsing;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Caching.Memory;
-
 namespace RoutingCore;
 
 /// <summary>What the host knows about a remote image.</summary>

@@ -35,7 +35,7 @@ public readonly partial struct RouteDecision
     /// <summary>The chosen model's canonical id; <c>null</c> on rejection.</summary>
     public string? ModelId => Succeeded ? Model?.Id : null;
 
-    /// <summary>The §8 error code; <c>null</c> on success.</summary>
+    /// <summary>The error code (spec R-ERR-2); <c>null</c> on success.</summary>
     public string? ErrorCode => Error.CodeName;
 
     /// <summary>The version of the catalog snapshot the decision was made against.</summary>

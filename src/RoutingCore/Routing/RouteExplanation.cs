@@ -1,5 +1,3 @@
-using RoutingCore.Parsing;
-
 namespace RoutingCore;
 
 /// <summary>One candidate of an alias decision, as <see cref="RouteDetails.Explain"/> records it.</summary>

@@ -3,7 +3,7 @@ using FsCheck.Fluent;
 
 namespace RoutingCore.Tests.Estimation;
 
-/// <summary>FACTS.md §1 worked examples as test vectors, and monotonicity properties.</summary>
+/// <summary>The providers' published worked examples of spec R-EST-1..4 as test vectors, and monotonicity properties.</summary>
 public class ImageTokensTests
 {
     private static ImageInputSpec Spec(ImageTokenFormula f, int baseTokens = 85, int tile = 170, double mult = 1, int flat = 0) => new()

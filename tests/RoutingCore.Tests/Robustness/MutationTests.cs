@@ -5,7 +5,7 @@ namespace RoutingCore.Tests.Robustness;
 /// <summary>
 /// Mutation robustness (spec R-ROB-2): at least 10,000 mutated inputs per run — byte flips, truncation at every
 /// offset of small vectors, inserted duplicate keys, deep nesting, broken base64 — never throw, and every rejection
-/// carries a §8 code. <c>ROUTINGCORE_FUZZ_CASES</c> raises the byte-flip count (the long run uses 1,000,000).
+/// carries a code of spec R-ERR-2. <c>ROUTINGCORE_FUZZ_CASES</c> raises the byte-flip count (the long run uses 1,000,000).
 /// </summary>
 public class MutationTests
 {
